@@ -1,0 +1,5 @@
+import sys
+
+from goretain.cli import main
+
+sys.exit(main())
