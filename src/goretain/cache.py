@@ -33,8 +33,15 @@ def default_dir() -> str:
 
 
 def _imports(src: bytes) -> list[bytes]:
-    out = [m.group(1) for m in _IMPORT_LINE.finditer(src)]
-    for block in _IMPORT_BLOCK.finditer(src):
+    # Imports precede every declaration: scan only the file's head.
+    end = len(src)
+    for decl in (b"\nfunc ", b"\ntype ", b"\nvar ", b"\nconst "):
+        i = src.find(decl)
+        if 0 <= i < end:
+            end = i
+    head = src[:end]
+    out = [m.group(1) for m in _IMPORT_LINE.finditer(head)]
+    for block in _IMPORT_BLOCK.finditer(head):
         out.extend(_QUOTED.findall(block.group(1)))
     return out
 

@@ -46,6 +46,8 @@ def select_rules(config: Config, enable: set[str], disable: set[str]) -> tuple[s
         if rid not in known and rid != "GR000":
             raise UserError(f"unknown rule {rid} (see `goretain rules`)")
     chosen = set(enable or config.enable or known)
+    # Suppression diagnostics (GR000) stay on with --enable; only an explicit disable drops them.
+    chosen.add("GR000")
     chosen -= disable | config.disable
     return tuple(sorted(chosen & known))
 

@@ -7,7 +7,6 @@ functions, methods and well-known standard-library functions) and says UNKNOWN o
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 from collections.abc import Iterator
@@ -29,6 +28,7 @@ from goretain.source.types import (
     UNKNOWN,
     GoType,
     basic,
+    const_int,
     named,
     ptr,
     results_of,
@@ -192,9 +192,10 @@ class Package:
             for i, n in enumerate(spec.children_by_field_name("name")):
                 name = text(n)
                 self.consts[name] = n
-                if i < len(values) and values[i].type == "int_literal":
-                    with contextlib.suppress(ValueError):
-                        self.int_consts[name] = int(text(values[i]).replace("_", ""), 0)
+                if i < len(values):
+                    v = const_int(values[i], self.int_consts)
+                    if v is not None:
+                        self.int_consts[name] = v
 
     # --- navigation -------------------------------------------------------------------
     def file_of(self, node: Node) -> SourceFile:

@@ -127,10 +127,10 @@ class FuncScope:
                                   p.child_by_field_name("type"), variadic=p.type == "variadic_parameter_declaration"))
 
     def _decl_list(self, stmt: Node, kind: str, names: list[Node], value: Node | None, type_node: Node | None) -> None:
-        scope_stmt = stmt.parent if stmt.type == "var_spec" else stmt
-        while scope_stmt is not None and scope_stmt.type in ("var_declaration", "var_spec_list"):
-            scope_stmt = scope_stmt.parent
-        scope = _scope_of(stmt if scope_stmt is None else _first_child_in(scope_stmt, stmt))
+        decl = stmt
+        while decl.parent is not None and decl.parent.type in ("var_declaration", "var_spec_list"):
+            decl = decl.parent  # a var spec's scope is that of its declaration statement
+        scope = _scope_of(decl)
         values = expr_list(value)
         for i, ident in enumerate(names):
             if ident.type != "identifier":
@@ -156,11 +156,3 @@ class FuncScope:
 
     def bindings(self) -> list[Binding]:
         return [b for bs in self.by_name.values() for b in bs]
-
-
-def _first_child_in(scope_stmt: Node, stmt: Node) -> Node:
-    # For var specs nested in declarations, scope is computed from the declaration statement.
-    n = stmt
-    while n.parent is not None and n.parent.id != scope_stmt.id:
-        n = n.parent
-    return n

@@ -80,13 +80,34 @@ BASIC_SIZES = {
 }
 
 
-def _int_literal(node: Node | None) -> int | None:
-    if node is None or node.type != "int_literal":
+_INT_OPS = {
+    "+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b,
+    "/": lambda a, b: a // b if b else None, "%": lambda a, b: a % b if b else None,
+    "<<": lambda a, b: a << b if 0 <= b < 64 else None, ">>": lambda a, b: a >> b if 0 <= b < 64 else None,
+    "|": lambda a, b: a | b, "&": lambda a, b: a & b, "^": lambda a, b: a ^ b,
+}
+
+
+def const_int(node: Node | None, consts: dict[str, int] | None = None, depth: int = 0) -> int | None:
+    """Value of a constant integer expression such as `16 << 10` or `N * 2` (None if unknown)."""
+    if node is None or depth > 12:
         return None
-    try:
-        return int(text(node).replace("_", ""), 0)
-    except ValueError:
-        return None
+    k = node.type
+    if k == "int_literal":
+        try:
+            return int(text(node).replace("_", ""), 0)
+        except ValueError:
+            return None
+    if k == "identifier":
+        return (consts or {}).get(text(node))
+    if k == "parenthesized_expression" and node.named_children:
+        return const_int(node.named_children[0], consts, depth + 1)
+    if k == "binary_expression":
+        op = _INT_OPS.get(text(node.child_by_field_name("operator")))
+        a = const_int(node.child_by_field_name("left"), consts, depth + 1)
+        b = const_int(node.child_by_field_name("right"), consts, depth + 1)
+        return op(a, b) if op and a is not None and b is not None else None
+    return None
 
 
 def type_from_node(node: Node | None, imports: dict[str, str], consts: dict[str, int] | None = None) -> GoType:
@@ -113,9 +134,7 @@ def type_from_node(node: Node | None, imports: dict[str, str], consts: dict[str,
         return GoType("slice", elem=type_from_node(node.child_by_field_name("element"), imports, consts))
     if k in ("array_type", "implicit_length_array_type"):
         length_node = node.child_by_field_name("length")
-        length = _int_literal(length_node)
-        if length is None and length_node is not None and consts:
-            length = consts.get(text(length_node))
+        length = const_int(length_node, consts)
         return GoType("array", length=length, elem=type_from_node(node.child_by_field_name("element"), imports, consts))
     if k == "map_type":
         return GoType(

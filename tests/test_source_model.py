@@ -1,0 +1,133 @@
+"""The light resolver: names, scopes, types and size estimates."""
+
+from __future__ import annotations
+
+import os
+import textwrap
+
+from goretain.analysis import packages_of, read_files
+from goretain.source.loader import load
+from goretain.source.package import Package
+from goretain.source.syntax import descendants, text
+
+SRC = textwrap.dedent('''
+    package p
+
+    import (
+        "context"
+        h "net/http"
+        "sync"
+    )
+
+    const N = 4
+
+    type Big struct {
+        ID   string
+        Buf  [N * 0 + 4096]byte
+        Tags map[string]int
+        sync.Mutex
+    }
+
+    type Small struct{ A, B int32 }
+
+    type Holder struct {
+        byPtr map[*Big]bool
+        inner Small
+    }
+
+    var (
+        global = map[*Big]int{}
+        holder = &Holder{byPtr: map[*Big]bool{}}
+        arr    [N]Small
+    )
+
+    func NewBig() *Big { return &Big{} }
+
+    func (b *Big) Name() string { return b.ID }
+
+    func use(r *h.Request, items []Small, ch chan *Big) {
+        b := NewBig()
+        n := b.Name()
+        ctx, cancel := context.WithCancel(r.Context())
+        resp, err := h.Get("x")
+        v, ok := global[b]
+        for i, it := range items {
+            _ = it
+            _ = i
+        }
+        for x := range ch {
+            _ = x
+        }
+        s := make([]byte, 0, 10)
+        sub := s[1:2]
+        p := new(Small)
+        m := holder.byPtr
+        q := holder.inner.A
+        if b := 3; b > 0 {
+            _ = b
+        }
+        _ = b
+        func() {
+            shadow := b
+            _ = shadow
+        }()
+        _, _, _, _, _, _, _, _, _, _, _, _ = n, ctx, cancel, resp, err, v, ok, sub, p, m, q, arr
+    }
+''')
+
+
+def _pkg(tmp_path: object) -> Package:
+    d = os.path.join(str(tmp_path), "p")
+    os.makedirs(d)
+    with open(os.path.join(d, "p.go"), "w", encoding="utf-8") as fh:
+        fh.write(SRC)
+    spec = load([d])[0]
+    files, errors, _ = read_files(spec)
+    assert not errors
+    return packages_of(spec, files)[0]
+
+
+def _types_of_last_use(pkg: Package) -> dict[str, str]:
+    """Type of each identifier at its last use in the file (the big `_, _ = ...` line)."""
+    out: dict[str, str] = {}
+    for ident in descendants(pkg.files[0].root, "identifier"):
+        out[text(ident)] = str(pkg.type_of(ident))
+    return out
+
+
+def test_types_of_locals(tmp_path: object) -> None:
+    pkg = _pkg(tmp_path)
+    t = _types_of_last_use(pkg)
+    assert t["n"] == "string"
+    assert t["ctx"] == "context.Context"
+    assert t["cancel"] == "context.CancelFunc"
+    assert t["resp"] == "*http.Response"
+    assert t["err"] == "error"
+    assert t["v"] == "int" and t["ok"] == "bool"
+    assert t["sub"] == "[]byte"
+    assert t["p"] == "*Small"
+    assert t["m"] == "map[*Big]bool"
+    assert t["q"] == "int32"
+    assert t["arr"] == "[4]Small"
+    assert t["x"] == "*Big"
+    assert t["it"] == "Small" and t["i"] == "int"
+
+
+def test_shadowing_and_closures(tmp_path: object) -> None:
+    pkg = _pkg(tmp_path)
+    idents = [i for i in descendants(pkg.files[0].root, "identifier") if text(i) == "b"]
+    decls = {id(pkg.resolve(i)) for i in idents}
+    # b := NewBig(), the `if b := 3` shadow, the method receiver b: three bindings.
+    assert len(decls) == 3
+    shadow = next(i for i in descendants(pkg.files[0].root, "identifier") if text(i) == "shadow")
+    assert str(pkg.type_of(shadow)) == "*Big"  # closure sees the outer b
+
+
+def test_package_level_and_sizes(tmp_path: object) -> None:
+    pkg = _pkg(tmp_path)
+    assert set(pkg.vars) == {"global", "holder", "arr"}
+    assert str(pkg.var_type(pkg.vars["holder"])) == "*Holder"
+    assert "Name" in pkg.methods["Big"]
+    big = pkg.size_of(pkg.vars["global"] and pkg.var_type(pkg.vars["global"]).key.deref())
+    assert big.bytes >= 4096 and "map" in big.owns and "string" in big.owns
+    assert pkg.size_of(pkg.underlying(pkg.var_type(pkg.vars["holder"]).deref())).bytes == 16
