@@ -131,3 +131,25 @@ def test_package_level_and_sizes(tmp_path: object) -> None:
     big = pkg.size_of(pkg.vars["global"] and pkg.var_type(pkg.vars["global"]).key.deref())
     assert big.bytes >= 4096 and "map" in big.owns and "string" in big.owns
     assert pkg.size_of(pkg.underlying(pkg.var_type(pkg.vars["holder"]).deref())).bytes == 16
+
+
+def test_types_from_other_packages_of_the_module(tmp_path: object) -> None:
+    root = str(tmp_path)
+    files = {
+        "go.mod": "module example.com/m\n\ngo 1.22\n",
+        "store/store.go": "package store\n\ntype Blob struct {\n\tData [1 << 16]byte\n\tName string\n}\n\n"
+                          "func New() *Blob { return &Blob{} }\n\nvar Default = New()\n",
+        "api/api.go": 'package api\n\nimport st "example.com/m/store"\n\nfunc f() {\n\tb := st.New()\n\t'
+                      "d := st.Default\n\tn := b.Name\n\t_, _ = d, n\n}\n",
+    }
+    for rel, content in files.items():
+        path = os.path.join(root, rel)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.write(content)
+    spec = load([os.path.join(root, "api")])[0]
+    pkg = packages_of(spec, read_files(spec)[0])[0]
+    t = _types_of_last_use(pkg)
+    assert t["b"] == "*store.Blob" and t["d"] == "*store.Blob" and t["n"] == "string"
+    b = next(i for i in descendants(pkg.files[0].root, "identifier") if text(i) == "b")
+    assert pkg.size_of(pkg.type_of(b).deref()).bytes >= 1 << 16

@@ -93,10 +93,9 @@ class SiblingLoader:
         if import_path in self.cache:
             self.cache.move_to_end(import_path)
             return self.cache[import_path]
-        rel = import_path[len(module.path):].lstrip("/")
-        directory = os.path.join(module.root, rel)
+        directory = module.dir_for(import_path)
         pkg: Package | None = None
-        if os.path.isdir(directory):
+        if directory is not None and os.path.isdir(directory):
             names = sorted(n for n in os.listdir(directory) if n.endswith(".go") and not n.endswith("_test.go"))
             spec = PackageSpec(directory, [os.path.join(directory, n) for n in names], module)
             files, _, _ = read_files(spec)

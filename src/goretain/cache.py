@@ -88,13 +88,12 @@ class ResultCache:
                 src = b"\0unreadable"
             h.update(path.encode() + b"\0" + hashlib.sha1(src).digest())
             if mod is not None:
-                prefix = mod.path.encode()
                 for imp in _imports(src):
-                    if imp == prefix or imp.startswith(prefix + b"/"):
-                        siblings.add(imp.decode("utf-8", "replace"))
-        for imp in sorted(siblings):
-            rel = imp[len(mod.path):].lstrip("/") if mod else ""
-            h.update(imp.encode() + self._dir_hash(os.path.join(mod.root, rel) if mod else rel))
+                    d = mod.dir_for(imp.decode("utf-8", "replace"))
+                    if d is not None:
+                        siblings.add(d)
+        for d in sorted(siblings):
+            h.update(d.encode() + self._dir_hash(d))
         return h.hexdigest()
 
     def _path(self, key: str) -> str:

@@ -22,6 +22,29 @@ class Module:
     path: str  # module path
     go_version: tuple[int, int] | None  # (1, 23) from `go 1.23.4`
 
+    def dir_for(self, import_path: str) -> str | None:
+        """The directory of a package of this module, or None when it lies outside."""
+        if self.path in ("std", "cmd"):
+            # GOROOT/src: std imports are bare paths ("net/http"), cmd's start with "cmd/".
+            first = import_path.split("/", 1)[0]
+            if "." in first or (self.path == "cmd") != (first == "cmd"):
+                return None
+            rel = import_path[len("cmd/"):] if self.path == "cmd" else import_path
+            return os.path.join(self.root, rel)
+        if import_path == self.path:
+            return self.root
+        if import_path.startswith(self.path + "/"):
+            return os.path.join(self.root, import_path[len(self.path) + 1:])
+        return None
+
+    def import_path_of(self, directory: str) -> str:
+        rel = os.path.relpath(directory, self.root).replace(os.sep, "/")
+        if self.path == "std":
+            return rel
+        if self.path == "cmd":
+            return "cmd" if rel == "." else f"cmd/{rel}"
+        return self.path if rel == "." else f"{self.path}/{rel}"
+
     def at_least(self, minor: int) -> bool:
         """Whether the go directive is 1.minor or newer (unknown counts as newest)."""
         return self.go_version is None or self.go_version >= (1, minor)

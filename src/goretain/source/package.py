@@ -148,12 +148,10 @@ class Package:
     def import_path(self) -> str:
         if self.module is None:
             return self.name
-        rel = os.path.relpath(self.directory, self.module.root)
-        return self.module.path if rel == "." else f"{self.module.path}/{rel.replace(os.sep, '/')}"
+        return self.module.import_path_of(self.directory)
 
     def in_module(self, import_path: str) -> bool:
-        m = self.module
-        return m is not None and (import_path == m.path or import_path.startswith(m.path + "/"))
+        return self.module is not None and self.module.dir_for(import_path) is not None
 
     # --- collecting declarations ----------------------------------------------------
     def _collect(self, f: SourceFile) -> None:
@@ -390,10 +388,10 @@ class Package:
                 other = self.sibling(pkg_path)
                 if other is not None:
                     if fname in other.vars:
-                        return other.var_type(other.vars[fname])
+                        return _qualify_one(other.var_type(other.vars[fname]), pkg_path)
                     if fname in other.funcs:
                         fd = other.funcs[fname]
-                        return GoType("func", results=results_of(fd.node, fd.file.imports))
+                        return GoType("func", results=_qualify(results_of(fd.node, fd.file.imports), pkg_path))
                 elif f"{pkg_path}.{fname}" in STDLIB_FUNCS:
                     return GoType("func", results=STDLIB_FUNCS[f"{pkg_path}.{fname}"])
                 return UNKNOWN
