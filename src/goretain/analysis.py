@@ -63,10 +63,12 @@ def read_files(spec: PackageSpec) -> tuple[list[SourceFile], list[InputError], i
         try:
             src.decode("utf-8")
         except UnicodeDecodeError as exc:
-            errors.append(InputError(shown, f"not valid UTF-8 at byte {exc.start}"))
+            line = src.count(b"\n", 0, exc.start) + 1
+            col = exc.start - (src.rfind(b"\n", 0, exc.start) + 1) + 1
+            errors.append(InputError(shown, f"not valid UTF-8 at line {line}, column {col}", line))
             continue
         head = src[:4096]
-        if not spec.explicit and (GENERATED.search(src) or _BUILD_IGNORE in head):
+        if path not in spec.named and (GENERATED.search(src) or _BUILD_IGNORE in head):
             continue
         nlines += src.count(b"\n")
         tree = parse(src)

@@ -78,7 +78,7 @@ class ResultCache:
     def key(self, spec: PackageSpec) -> str:
         h = hashlib.sha256(self.salt)
         mod = spec.module
-        h.update(repr((spec.directory, spec.explicit, mod)).encode())
+        h.update(repr((spec.directory, spec.explicit, mod, sorted(spec.named))).encode())
         siblings: set[str] = set()
         for path in spec.files:
             try:

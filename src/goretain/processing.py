@@ -127,10 +127,10 @@ def _gr000(d: _Directive, message: str, ids: str) -> Finding:
 
 def _problems(d: _Directive, known: set[str], enabled: set[str], check_unused: bool) -> list[Finding]:
     """GR000 findings about one goretain:ignore directive."""
-    spell = f"//goretain:{d.kind} GR101 <why this is not a leak>"
+    ids = ",".join(sorted(d.ids))
+    spell = f"//goretain:{d.kind} {ids or 'GR101'} <why this is not a leak>"
     if not d.ids:
         return [_gr000(d, f"suppression needs rule IDs: write `{spell}`", "")]
-    ids = ",".join(sorted(d.ids))
     if not d.reason:
         return [_gr000(d, f"suppression needs a reason: write `{spell}`; without one it suppresses nothing", ids)]
     out = []

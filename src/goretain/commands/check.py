@@ -60,7 +60,7 @@ def _excluded(spec: PackageSpec, patterns: tuple[str, ...]) -> PackageSpec:
         rel = os.path.relpath(f).replace(os.sep, "/")
         if not any(fnmatch.fnmatch(rel, p) or fnmatch.fnmatch(os.path.basename(f), p) for p in patterns):
             keep.append(f)
-    return PackageSpec(spec.directory, keep, spec.module, spec.explicit)
+    return PackageSpec(spec.directory, keep, spec.module, spec.explicit, spec.named)
 
 
 def collect(args: argparse.Namespace) -> CheckResult:
@@ -71,7 +71,7 @@ def collect(args: argparse.Namespace) -> CheckResult:
     options = AnalysisOptions(rule_ids, RuleContext(large_object_bytes=config.large_object_bytes))
     jobs = args.jobs if args.jobs > 0 else (os.cpu_count() or 1)
     findings: list[Finding] = []
-    result = CheckResult(findings=findings, packages=len(specs))
+    result = CheckResult(findings=findings, packages=len(specs), rule_ids=rule_ids)
     from goretain.cache import ResultCache
 
     cache = ResultCache.for_run(options, disabled=args.no_cache)

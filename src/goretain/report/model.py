@@ -14,3 +14,5 @@ class CheckResult:
     files: int = 0
     lines: int = 0
     packages: int = 0
+    # The rules this run used (SARIF lists them); empty means every registered rule.
+    rule_ids: tuple[str, ...] = ()

@@ -24,8 +24,11 @@ class PackageSpec:
     directory: str
     files: list[str] = field(default_factory=list)
     module: Module | None = None
-    # Named explicitly: generated files and `//go:build ignore` files are not skipped.
+    # The directory or one of its files was named (not found by a `...` walk).
     explicit: bool = False
+    # Files named on the command line: generated and `//go:build ignore` files are only
+    # analysed when named themselves.
+    named: list[str] = field(default_factory=list)
 
 
 def _skip_dir(name: str) -> bool:
@@ -86,6 +89,7 @@ def load(patterns: list[str], include_tests: bool = True) -> list[PackageSpec]:
             if not base.endswith(".go"):
                 raise UserError(f"{pattern}: not a Go file")
             add(os.path.dirname(base) or ".", [base], explicit=True)
+            specs[os.path.normpath(os.path.dirname(base) or ".")].named.append(base)
             continue
         found = 0
         if recursive:

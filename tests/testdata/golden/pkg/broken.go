@@ -1,0 +1,6 @@
+package golden
+
+func Broken() {
+	leakyThing()
+	x := 
+}
