@@ -1,0 +1,3 @@
+module example.com/gr101
+
+go 1.23

@@ -1,0 +1,3 @@
+module example.com/gr102
+
+go 1.23
