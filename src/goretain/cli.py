@@ -13,8 +13,17 @@ from types import ModuleType
 from goretain import __version__
 from goretain.errors import UserError
 
-# Each module defines NAME, HELP, add_arguments(parser) and run(args) -> int.
-COMMAND_MODULES: tuple[str, ...] = ("check", "rules")
+# Verb -> one-line help. Each verb is a module goretain.commands.<verb> defining
+# add_arguments(parser) and run(args) -> int. Only the verb being run is imported, so
+# `goretain top` does not pay for the static analyser's imports and vice versa.
+COMMANDS: dict[str, str] = {
+    "check": "find leaks in Go source (default ./...)",
+    "rules": "list the rules, or show one rule's docs with bad and good examples",
+    "top": "what a pprof profile (or goroutine dump) holds, by call site",
+    "diff": "growth per call site between two profiles",
+    "trend": "growth across three or more snapshots, with a leak verdict per site",
+}
+COMMAND_MODULES: tuple[str, ...] = tuple(COMMANDS)
 
 EXIT_OK, EXIT_FOUND, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -25,23 +34,31 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"goretain: {message}\n")
 
 
-def _load_commands() -> list[ModuleType]:
-    return [importlib.import_module(f"goretain.commands.{name}") for name in COMMAND_MODULES]
+def _command_module(name: str) -> ModuleType:
+    return importlib.import_module(f"goretain.commands.{name}")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The full parser, or (``only``) one whose other verbs are listed but not imported."""
     parser = _Parser(prog="goretain", description="Find Go memory the GC cannot free, and who holds it.")
     parser.add_argument("--version", action="version", version=f"goretain {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for mod in _load_commands():
-        p = sub.add_parser(mod.NAME, help=mod.HELP, description=mod.HELP)
-        mod.add_arguments(p)
-        p.set_defaults(_run=mod.run)
+    for name, help_text in COMMANDS.items():
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        if only is None or name == only:
+            mod = _command_module(name)
+            mod.add_arguments(p)
+            p.set_defaults(_run=mod.run)
     return parser
 
 
+def _verb(argv: Sequence[str]) -> str | None:
+    return argv[0] if argv and argv[0] in COMMANDS else None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(only=_verb(argv) or "")
     args = parser.parse_args(argv)
     if not getattr(args, "_run", None):
         parser.print_help(sys.stderr)

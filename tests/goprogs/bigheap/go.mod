@@ -1,3 +1,0 @@
-module example.com/bigheap
-
-go 1.27
