@@ -1,0 +1,190 @@
+"""GR302: a cancel func from context.With* that is never called on some path.
+
+The cancel func's lifetime is read by ``ownership.analyse`` (calling it releases; passing
+it on, returning or storing it hands it off). Stores into struct fields are followed one
+step further: a field that nothing in the package ever reads (calls, passes on) is as
+good as a discarded cancel.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from tree_sitter import Node
+
+from goretain.findings import Confidence, Finding, Related, Severity
+from goretain.rules.base import RuleContext, RuleMeta, register
+from goretain.rules.ownership import HANDOFF, RELEASE, Classifier, Spec, analyse, up
+from goretain.source.package import Package
+from goretain.source.scope import Binding
+from goretain.source.syntax import call_name, descendants, expr_list, strip_parens, text
+
+GR302 = RuleMeta(
+    id="GR302",
+    name="context-cancel-not-called",
+    category="context-cancel-not-called",
+    summary="the cancel func of context.WithCancel/WithTimeout/WithDeadline is not called on some path",
+    severity=Severity.WARNING,
+    confidence=Confidence.HIGH,
+    docs="""
+`context.WithCancel`, `WithTimeout`, `WithDeadline` (and their `Cause` variants) register
+the new context with its parent: until the cancel func is called (or the parent is
+cancelled) the parent keeps a reference to the child, its values and its timer. With a
+long-lived parent (a server's base context, `context.Background()`), every call that
+forgets to cancel leaks one context, and a `WithTimeout` also keeps its timer until it
+fires. (`defer cancel()` inside a loop, where cancels pile up until the function returns,
+is GR301's pattern: defers in loops.)
+
+The rule reports a cancel func that is discarded (`ctx, _ := context.WithTimeout(...)`),
+overwritten before it is called, not called on some path out of the function, or stored
+in a struct field that nothing in the package ever calls. Calling
+the func in a defer, a goroutine or a closure counts, and so do handoffs: returning the
+cancel func, storing it in a field that is called elsewhere, or passing it to a function.
+""",
+    bad="""package p
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+func Work(parent context.Context, fail bool) error {
+	ctx, cancel := context.WithTimeout(parent, time.Second)
+	if fail {
+		return errors.New("bad input")
+	}
+	defer cancel()
+	<-ctx.Done()
+	return nil
+}
+""",
+    good="""package p
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+func Work(parent context.Context, fail bool) error {
+	ctx, cancel := context.WithTimeout(parent, time.Second)
+	defer cancel()
+	if fail {
+		return errors.New("bad input")
+	}
+	<-ctx.Done()
+	return nil
+}
+""",
+    fix="call `defer cancel()` right after creating the context, before any early return",
+)
+
+_WITH = frozenset({
+    "WithCancel", "WithTimeout", "WithDeadline", "WithCancelCause", "WithTimeoutCause", "WithDeadlineCause",
+})
+_SPEC = Spec(methods=frozenset(), call_releases=True)
+MAX_RELATED = 3
+
+
+@register(GR302)
+def check(pkg: Package, ctx: RuleContext) -> Iterable[Finding]:
+    files = [f for f in pkg.files if b"context" in f.src and b".With" in f.src]
+    if not files:
+        return []
+    cls = Classifier(pkg, _SPEC)
+    reads = FieldReads(pkg)
+    out: list[Finding] = []
+    for f in files:
+        for call in descendants(f.root, "call_expression"):
+            q, name = call_name(call)
+            if name not in _WITH or not q or "." in q:
+                continue
+            fn = strip_parens(call.child_by_field_name("function"))
+            operand = fn.child_by_field_name("operand") if fn is not None else None
+            if operand is None or pkg.is_package_name(operand) != "context":
+                continue
+            finding = _check_call(pkg, ctx, cls, call, f"context.{name}", reads)
+            if finding is not None:
+                out.append(finding)
+    return out
+
+
+def _check_call(pkg: Package, ctx: RuleContext, cls: Classifier, call: Node, callee: str, reads: FieldReads) -> Finding | None:
+    p = up(call)
+    if p is not None and p.type == "expression_statement":
+        return ctx.finding(GR302, pkg, call, f"the context and cancel func returned by {callee} are discarded: "
+                           "the parent context keeps the child until the parent is cancelled",
+                           symbol=f"{pkg.name}.{callee}")
+    if p is None or p.type != "expression_list":
+        return None
+    stmt = p.parent
+    if stmt is None or stmt.type not in ("short_var_declaration", "assignment_statement", "var_spec"):
+        return None
+    lefts = stmt.children_by_field_name("name") if stmt.type == "var_spec" else expr_list(stmt.child_by_field_name("left"))
+    if len(lefts) != 2:
+        return None
+    target = strip_parens(lefts[1])
+    if target is None:
+        return None
+    if target.type == "identifier" and text(target) == "_":
+        return ctx.finding(GR302, pkg, call, f"the cancel func returned by {callee} is discarded: the parent context "
+                           "keeps the new context (and its timer) until the parent itself is cancelled",
+                           symbol=f"{pkg.name}.{callee}")
+    if target.type == "selector_expression":
+        fname = text(target.child_by_field_name("field"))
+        if fname and fname not in reads:
+            return _unread_field(pkg, ctx, call, callee, fname)
+        return None
+    if target.type != "identifier":
+        return None
+    b = pkg.resolve(target)
+    if not isinstance(b, Binding) or b.kind in ("result", "receiver"):
+        return None
+    life = analyse(pkg, cls, b, stmt)
+    name = text(target)
+    handoffs = [u for u in life.uses if u.kind == HANDOFF]
+    if handoffs and all(u.field_store for u in handoffs) and not any(u.kind == RELEASE for u in life.uses):
+        dead = [u.field_store for u in handoffs if u.field_store not in reads]
+        if len(dead) == len(handoffs):
+            return _unread_field(pkg, ctx, call, callee, dead[0])
+    if not life.leaks:
+        return None
+    first = life.leaks[0]
+    line = pkg.location(first).line
+    rel = [Related(pkg.location(x), "returns without calling " + name if x.type == "return_statement" else
+                   (f"{name} overwritten here" if x.type == "identifier" else f"{name} goes out of scope here"))
+           for x in life.leaks[:MAX_RELATED]]
+    if not life.released:
+        msg = f"the cancel func {name} from {callee} is never called"
+    elif first.type == "identifier":
+        msg = f"the cancel func {name} from {callee} is overwritten at line {line} before it is called"
+    else:
+        msg = f"the cancel func {name} from {callee} is not called on the path that leaves at line {line}"
+    msg += ": the parent context keeps the new context (and its timer, values and goroutines) until the parent is cancelled"
+    conf = Confidence.MEDIUM if pkg.file_of(call).is_test else Confidence.HIGH
+    return ctx.finding(GR302, pkg, call, msg, symbol=f"{pkg.name}.{name}", related=rel, confidence=conf)
+
+
+def _unread_field(pkg: Package, ctx: RuleContext, call: Node, callee: str, fname: str) -> Finding:
+    msg = (f"the cancel func from {callee} is stored in field {fname}, but nothing in package {pkg.name} ever calls "
+           f"or reads {fname}: the context is never cancelled and its parent keeps it")
+    return ctx.finding(GR302, pkg, call, msg, symbol=f"{pkg.name}.{fname}", confidence=Confidence.MEDIUM,
+                       fix=f"call the stored {fname}() when the owner shuts down (Close/Stop)")
+
+
+class FieldReads:
+    """Is a field name read anywhere in the package (not only assigned)? A byte-level
+    scan per asked name: ``.name`` not followed by ``=`` (nor ``,`` of a multi-assign)."""
+
+    def __init__(self, pkg: Package) -> None:
+        self.pkg = pkg
+        self._memo: dict[str, bool] = {}
+
+    def __contains__(self, name: str) -> bool:
+        hit = self._memo.get(name)
+        if hit is None:
+            pat = re.compile(rb"\." + re.escape(name.encode()) + rb"\b(?!\s*(?:=[^=]|,[^\n]*[^=!<>:]=[^=]))")
+            hit = self._memo[name] = any(pat.search(f.src) for f in self.pkg.files)
+        return hit

@@ -1,0 +1,368 @@
+"""GR304: response bodies, rows, statements, files and connections not closed on some path.
+
+Acquisitions are calls whose (first) result has a closable type: ``*http.Response`` (its
+``Body`` must be closed), ``*sql.Rows``, ``*sql.Stmt``, ``*sql.Conn``, ``*os.File``,
+``net.Conn``, ``net.Listener``, ``*zip.ReadCloser`` - from the standard library or from a
+same-package constructor. The value's lifetime is read by ``ownership.analyse``: every
+exit after the acquisition must be preceded by a Close or an ownership handoff.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from tree_sitter import Node
+
+from goretain.findings import Confidence, Finding, Related, Severity
+from goretain.rules.base import RuleContext, RuleMeta, register
+from goretain.rules.ownership import (
+    Classifier,
+    Spec,
+    analyse,
+    following,
+    ident_uses,
+    stmt_of,
+    up,
+    within,
+)
+from goretain.source.package import Package, VarDecl
+from goretain.source.scope import Binding
+from goretain.source.syntax import call_name, descendants, expr_list, strip_parens, text
+from goretain.source.types import GoType
+
+GR304 = RuleMeta(
+    id="GR304",
+    name="closer-not-called",
+    category="closer-not-called",
+    summary="a response body, rows, statement, file or connection is not closed on some path",
+    severity=Severity.WARNING,
+    confidence=Confidence.HIGH,
+    docs="""
+An `*http.Response` whose `Body` is never closed keeps its connection (and the
+transport's read/write buffers and goroutines) alive; an unclosed `*sql.Rows` or
+`*sql.Stmt` keeps a pool connection checked out; an unclosed `*os.File`, `net.Conn` or
+`net.Listener` holds a file descriptor plus its runtime poller state until a finalizer
+happens to run - if it ever does. Each request that takes such a path leaks one more.
+
+The rule follows the value from the call that acquires it to every way the function (or
+the variable's block) can be left: a `return`, a `continue`/`break` out of the block, the
+end of the block, an overwrite of the variable. Each must be preceded, on every path, by
+a `Close` (directly, deferred, in a goroutine or closure) or by a handoff of ownership:
+returning the value, storing it in a field, map, slice, global or channel, passing it to
+a function that closes or keeps it (same-package functions are read; unknown functions
+are trusted). Reading helpers of the standard library (`io.ReadAll`, `bufio.NewReader`,
+`json.NewDecoder`, ...) do not take ownership. The `if err != nil { return }` right after
+the call is not a leak (the value is nil there); an early return such as
+`if resp.StatusCode != 200 { return }` before the deferred Close is.
+
+It also reports a deferred closure that closes a variable which is overwritten later
+(`defer func() { r.Close() }()` then `r = other` or `r = nil`): the closure reads the
+variable when it runs, so the original value is never closed.
+""",
+    bad="""package p
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+)
+
+func Fetch(url string) ([]byte, error) {
+	resp, err := http.Get(url)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("status %d", resp.StatusCode)
+	}
+	defer resp.Body.Close()
+	return io.ReadAll(resp.Body)
+}
+""",
+    good="""package p
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+)
+
+func Fetch(url string) ([]byte, error) {
+	resp, err := http.Get(url)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("status %d", resp.StatusCode)
+	}
+	return io.ReadAll(resp.Body)
+}
+""",
+    fix="defer the Close right after the error check (before any early return), or hand the value to its new owner explicitly",
+)
+
+
+# type -> (what it is, how it is released, what stays allocated)
+_KINDS: dict[str, tuple[str, Spec, str]] = {
+    "*net/http.Response": ("response", Spec(via_field="Body"),
+                           "its connection, buffers and transport goroutines stay in use"),
+    "*database/sql.Rows": ("rows", Spec(), "its pool connection stays checked out"),
+    "*database/sql.Stmt": ("statement", Spec(), "its prepared statement and connection stay allocated"),
+    "*database/sql.Conn": ("connection", Spec(), "the pool connection is never returned"),
+    "*os.File": ("file", Spec(handoff_methods=frozenset({"Fd", "SyscallConn"})), "its file descriptor stays open until a finalizer happens to run"),
+    "net.Conn": ("connection", Spec(), "its socket and buffers stay open"),
+    "net.Listener": ("listener", Spec(), "its socket stays open"),
+    "net.PacketConn": ("connection", Spec(), "its socket and buffers stay open"),
+    "*archive/zip.ReadCloser": ("zip reader", Spec(), "its file descriptor stays open"),
+}
+_HTTP_CLIENT_METHODS = frozenset({"Do", "Get", "Post", "PostForm", "Head"})
+# Names of standard-library calls that return closable values (a cheap pre-filter).
+_ACQ_NAMES = frozenset({
+    "Get", "Post", "PostForm", "Head", "Do", "RoundTrip", "Open", "Create",
+    "OpenFile", "CreateTemp", "Dial", "DialTimeout", "DialContext", "Listen", "ListenPacket",
+    "Accept", "Query", "QueryContext", "Prepare", "PrepareContext", "Conn", "OpenReader",
+})
+_ACQ_CALL = re.compile(rb"\b(?:" + "|".join(sorted(_ACQ_NAMES)).encode() + rb")\(")
+_IMPORT_HINTS = (b'"net/http"', b'"database/sql"', b'"os"', b'"net"', b'"archive/zip"')
+_EXIT_WORDS = {
+    "return_statement": "returns", "continue_statement": "continues the loop",
+    "break_statement": "breaks out", "}": "reaches the end of its block", "identifier": "overwrites it",
+}
+MAX_RELATED = 3
+
+
+def type_key(t: GoType) -> str:
+    if t.kind == "pointer" and t.elem is not None and t.elem.kind == "named":
+        return f"*{t.elem.pkg}.{t.elem.name}"
+    if t.kind == "named":
+        return f"{t.pkg}.{t.name}"
+    return ""
+
+
+def _local_constructors(pkg: Package) -> set[str]:
+    """Same-package functions and methods that return a closable value."""
+    from goretain.source.types import results_of
+
+    out: set[str] = set()
+    for fd in pkg.functions():
+        res = fd.node.child_by_field_name("result")
+        if res is None or not any(h in text(res).encode() for h in (b"File", b"Conn", b"Response", b"Rows", b"Stmt", b"Listener")):
+            continue
+        keys = [type_key(t) for t in results_of(fd.node, fd.file.imports)]
+        body = fd.node.child_by_field_name("body")
+        # A constructor acquires something itself; a getter returning a stored value does not.
+        if body is None or not _ACQ_CALL.search(body.text or b""):
+            continue
+        if keys and keys[0] in _KINDS and not _self_closing(pkg, fd.node, _KINDS[keys[0]][1]):
+            out.add(fd.name)
+    return out
+
+
+def _self_closing(pkg: Package, func: Node, spec: Spec) -> bool:
+    """A constructor that already arranges the close of what it returns (a deferred Close,
+    ``t.Cleanup(func() { f.Close() })``): its callers do not own the result."""
+    body = func.child_by_field_name("body")
+    if body is None:
+        return False
+    cls = Classifier(pkg, spec)
+    from goretain.rules.flow import own_descendants
+
+    for ret in own_descendants(body, "return_statement"):
+        vals = expr_list(ret.named_children[0]) if ret.named_children else []
+        first = strip_parens(vals[0]) if vals else None
+        if first is None or first.type != "identifier":
+            continue
+        b = pkg.resolve(first)
+        if isinstance(b, Binding) and any(
+            cls.classify(u)[0] == "release" for u in ident_uses(body, b, pkg) if not within(ret, u)
+        ):
+            return True
+    return False
+
+
+# Package functions that acquire, by import path (answered without type resolution).
+_ACQ_FUNCS = {
+    "net/http.Get": "*net/http.Response", "net/http.Post": "*net/http.Response",
+    "net/http.PostForm": "*net/http.Response", "net/http.Head": "*net/http.Response",
+    "os.Open": "*os.File", "os.Create": "*os.File", "os.OpenFile": "*os.File", "os.CreateTemp": "*os.File",
+    "net.Dial": "net.Conn", "net.DialTimeout": "net.Conn", "net.Listen": "net.Listener",
+    "net.ListenPacket": "net.PacketConn", "archive/zip.OpenReader": "*archive/zip.ReadCloser",
+}
+# Methods that acquire, and the import a file needs for its receiver to be one of ours.
+_METHOD_IMPORT = {
+    "Do": "net/http", "Get": "net/http", "Post": "net/http", "PostForm": "net/http", "Head": "net/http",
+    "RoundTrip": "net/http", "Query": "database/sql", "QueryContext": "database/sql",
+    "Prepare": "database/sql", "PrepareContext": "database/sql", "Conn": "database/sql",
+    "Accept": "net", "Dial": "net", "DialContext": "net",
+}
+
+
+def _acquired_type(pkg: Package, call: Node, imports: set[str], local: set[str]) -> str:
+    fn = strip_parens(call.child_by_field_name("function"))
+    if fn is None:
+        return ""
+    name = text(fn.child_by_field_name("field")) if fn.type == "selector_expression" else text(fn)
+    if fn.type == "selector_expression":
+        op = strip_parens(fn.child_by_field_name("operand"))
+        if op is not None and op.type == "identifier":
+            path = pkg.is_package_name(op)
+            if path:
+                return _ACQ_FUNCS.get(f"{path}.{name}", "") if not pkg.in_module(path) or path == "os" else \
+                    _type_key_of(pkg, call)
+        if name not in local and _METHOD_IMPORT.get(name) not in imports:
+            return ""  # the receiver cannot be an http.Client, sql.DB, net.Listener, ...
+        if (op is not None and op.type == "selector_expression" and text(op.child_by_field_name("field")) == "DefaultClient"
+                and text(fn.child_by_field_name("field")) in _HTTP_CLIENT_METHODS):
+            inner = strip_parens(op.child_by_field_name("operand"))
+            if inner is not None and inner.type == "identifier" and pkg.is_package_name(inner) == "net/http":
+                return "*net/http.Response"
+    elif name not in local:
+        return ""
+    return _type_key_of(pkg, call)
+
+
+def _type_key_of(pkg: Package, call: Node) -> str:
+    t = pkg.type_of(call)
+    if t.kind == "tuple":
+        t = t.results[0] if t.results else t
+    return type_key(t)
+
+
+def _acquisition_target(call: Node) -> tuple[str, Node | None, Node | None, str]:
+    """How the call's result is received: ("discard"|"var"|"other", statement, ident, err name)."""
+    p = up(call)
+    if p is None:
+        return "other", None, None, ""
+    if p.type == "expression_statement":
+        return "discard", p, None, ""
+    if p.type == "expression_list":
+        stmt = p.parent
+        if stmt is None or len(expr_list(p)) != 1:
+            return "other", None, None, ""
+        if stmt.type in ("short_var_declaration", "assignment_statement") and stmt.child_by_field_name("right") == p:
+            lefts = expr_list(stmt.child_by_field_name("left"))
+        elif stmt.type == "var_spec" and stmt.child_by_field_name("value") == p:
+            lefts = stmt.children_by_field_name("name")
+        else:
+            return "other", None, None, ""
+        if stmt.type == "assignment_statement" and text(stmt.child_by_field_name("operator")) != "=":
+            return "other", None, None, ""
+        if not lefts:
+            return "other", None, None, ""
+        first = strip_parens(lefts[0])
+        err = text(lefts[-1]) if len(lefts) > 1 and lefts[-1].type == "identifier" and text(lefts[-1]) != "_" else ""
+        if first is not None and first.type == "identifier":
+            if text(first) == "_":
+                return "discard", stmt, None, err
+            return "var", stmt, first, err
+    return "other", None, None, ""
+
+
+def _in_main(node: Node) -> bool:
+    """Directly in func main: the process exit releases everything."""
+    top = node
+    while top.parent is not None and top.parent.type != "source_file":
+        top = top.parent
+    return top.type == "function_declaration" and text(top.child_by_field_name("name")) == "main" and \
+        not any(a.type == "func_literal" for a in _ancestors_until(node, top))
+
+
+def _ancestors_until(node: Node, top: Node) -> list[Node]:
+    out: list[Node] = []
+    cur = node.parent
+    while cur is not None and cur.id != top.id:
+        out.append(cur)
+        cur = cur.parent
+    return out
+
+
+def _callee(call: Node) -> str:
+    q, n = call_name(call)
+    return f"{q}.{n}" if q else n
+
+
+@register(GR304)
+def check(pkg: Package, ctx: RuleContext) -> Iterable[Finding]:
+    files = [f for f in pkg.files if any(h in f.src for h in _IMPORT_HINTS)]
+    if not files:
+        return []
+    local = _local_constructors(pkg)
+    names = _ACQ_NAMES | local
+    classifiers: dict[str, Classifier] = {}
+    out: list[Finding] = []
+    for f in files:
+        imports = set(f.imports.values())
+        for call in descendants(f.root, "call_expression"):
+            if call_name(call)[1] not in names:
+                continue
+            key = _acquired_type(pkg, call, imports, local)
+            if key not in _KINDS:
+                continue
+            finding = _check_call(pkg, ctx, call, key, classifiers)
+            if finding is not None:
+                out.append(finding)
+    return out
+
+
+def _check_call(pkg: Package, ctx: RuleContext, call: Node, key: str, classifiers: dict[str, Classifier]) -> Finding | None:
+    what, spec, held = _KINDS[key]
+    how, stmt, ident, err = _acquisition_target(call)
+    callee = _callee(call)
+    if how == "other" or stmt is None or _in_main(call):
+        return None
+    if how == "discard" and _expects_failure(stmt, err):
+        return None
+    if how == "discard":
+        part = "its Body is" if spec.via_field else "it is"
+        msg = f"the {what} returned by {callee} is discarded, so {part} never closed: {held}"
+        return ctx.finding(GR304, pkg, call, msg, symbol=f"{pkg.name}.{callee}")
+    assert ident is not None
+    b = pkg.resolve(ident)
+    if not isinstance(b, Binding) or b.kind in ("result", "receiver") or isinstance(b, VarDecl):
+        return None
+    cls = classifiers.get(key)
+    if cls is None:
+        cls = classifiers[key] = Classifier(pkg, spec)
+    life = analyse(pkg, cls, b, stmt, err)
+    name = text(ident)
+    closed = f"{name}.{spec.via_field}" if spec.via_field else name
+    if life.reassigned_after_closure:
+        x = life.reassigned_after_closure[0]
+        line = pkg.location(x).line
+        msg = (f"{closed} ({what} from {callee}) is closed by a deferred closure that reads {name} when it "
+               f"runs, but {name} is overwritten at line {line}: the closure closes the new value (or skips nil) "
+               f"and this {what} is never closed; {held}")
+        rel = [Related(pkg.location(stmt_of(x)), f"{name} overwritten here")]
+        return ctx.finding(GR304, pkg, call, msg, symbol=f"{pkg.name}.{name}", related=rel,
+                           fix=f"close the original before overwriting {name}, or defer {closed}.Close() directly")
+    if not life.leaks:
+        return None
+    first = life.leaks[0]
+    line = pkg.location(first).line
+    word = _EXIT_WORDS.get(first.type, "leaves")
+    if not life.released:
+        msg = f"{closed} ({what} from {callee}) is never closed or handed off: {held}"
+    else:
+        msg = f"{closed} ({what} from {callee}) is not closed on the path that {word} at line {line}: {held}"
+    rel = [Related(pkg.location(x if x.type != "identifier" else stmt_of(x)), f"{what} still open when the function {_EXIT_WORDS.get(x.type, 'leaves')} here")
+           for x in life.leaks[:MAX_RELATED]]
+    conf = Confidence.MEDIUM if pkg.file_of(call).is_test else Confidence.HIGH
+    return ctx.finding(GR304, pkg, call, msg, symbol=f"{pkg.name}.{name}", related=rel, confidence=conf,
+                       fix=f"defer {closed}.Close() right after the error check, before any early return")
+
+
+def _expects_failure(stmt: Node, err: str) -> bool:
+    """``_, err := c.Get(u)`` followed by ``if err == nil { t.Fatal(...) }``: a test that
+    expects the call to fail, so no response exists."""
+    if not err:
+        return False
+    from goretain.rules.ownership import _cond_is, terminates_any
+
+    for s in following(stmt)[:1]:
+        if s.type == "if_statement" and _cond_is(s.child_by_field_name("condition"), err, "=="):
+            cons = s.child_by_field_name("consequence")
+            stmts = [c for c in (cons.named_children[0].named_children if cons is not None and cons.named_children else [])]
+            return bool(stmts) and (terminates_any(stmts[-1]) or "Fatal" in text(stmts[-1]) or "Error" in text(stmts[-1]))
+    return False

@@ -1,0 +1,274 @@
+"""GR303: tickers and timers kept alive: time.Tick, unstopped NewTicker, time.After in a
+loop's select, AfterFunc closures pinning large objects.
+
+Go 1.23 changed the rules: timers and tickers nobody references any more are collected
+even when not stopped. The module's go directive decides which rule applies (``go 1.23``
+or later in go.mod, or no go.mod: the new one), and each message says which.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from tree_sitter import Node
+
+from goretain.findings import Confidence, Finding, Related, Severity
+from goretain.rules.base import RuleContext, RuleMeta, register
+from goretain.rules.flow import enclosing_in_func, own_descendants, unbounded_loop
+from goretain.rules.ownership import Classifier, Spec, analyse, up
+from goretain.source.package import Package, VarDecl
+from goretain.source.scope import Binding
+from goretain.source.syntax import (
+    FUNC_KINDS,
+    call_args,
+    call_name,
+    descendants,
+    enclosing_func,
+    expr_list,
+    strip_parens,
+    text,
+)
+
+GR303 = RuleMeta(
+    id="GR303",
+    name="timer-not-stopped",
+    category="timer-not-stopped",
+    summary="a ticker or timer stays referenced (or, before Go 1.23, unstopped) and keeps its memory",
+    severity=Severity.WARNING,
+    confidence=Confidence.HIGH,
+    docs="""
+Before Go 1.23 the runtime kept every started timer and ticker until it fired or was
+stopped: `time.Tick` outside a forever-running function leaked its ticker for good, a
+`time.NewTicker` that was never stopped kept ticking after its owner returned, and each
+`time.After` evaluated in a loop's `select` left a timer (and its channel) behind until the
+duration elapsed - thousands per second in a busy loop. From Go 1.23 on, timers and
+tickers that nothing references any more are garbage collected even when not stopped, so
+these only leak when the value stays referenced.
+
+The rule reads the `go` directive of go.mod. For modules before 1.23 it reports
+`time.Tick` outside `main`/`init` and functions that never return, `time.NewTicker`
+values not stopped on some path (same ownership model as GR304: returning or storing the
+ticker hands it off), and `time.After` inside a `select` in a loop. For any version it
+reports `time.AfterFunc` calls whose timer is dropped while its callback captures a
+large object: the runtime holds the callback, and everything it captures, until the timer
+fires, and nobody can stop it early.
+""",
+    bad="""package p
+
+import "time"
+
+func Poll(stop <-chan struct{}, work func()) {
+	for {
+		select {
+		case <-stop:
+			return
+		case <-time.After(time.Minute):
+			work()
+		}
+	}
+}
+""",
+    good="""package p
+
+import "time"
+
+func Poll(stop <-chan struct{}, work func()) {
+	t := time.NewTicker(time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+			work()
+		}
+	}
+}
+""",
+    fix="create one time.NewTicker/NewTimer outside the loop and `defer t.Stop()`",
+)
+
+_SPEC = Spec(methods=frozenset({"Stop"}))
+MAX_RELATED = 3
+
+
+def _version_note(pkg: Package) -> tuple[bool, str]:
+    """(new rules apply, message prefix)."""
+    mod = pkg.module
+    if mod is None or mod.go_version is None:
+        return True, "no go directive (Go 1.23+ assumed)"
+    major, minor = mod.go_version
+    new = mod.at_least(23)
+    return new, f"go.mod says go {major}.{minor}"
+
+
+@register(GR303)
+def check(pkg: Package, ctx: RuleContext) -> Iterable[Finding]:
+    files = [f for f in pkg.files if b"time." in f.src and (b".Tick" in f.src or b"NewTicker" in f.src
+                                                            or b".After" in f.src)]
+    if not files:
+        return []
+    new, note = _version_note(pkg)
+    out: list[Finding] = []
+    cls = Classifier(pkg, _SPEC)
+    for f in files:
+        for call in descendants(f.root, "call_expression"):
+            q, name = call_name(call)
+            if name not in ("Tick", "NewTicker", "After", "AfterFunc") or not q or "." in q:
+                continue
+            fn = strip_parens(call.child_by_field_name("function"))
+            operand = fn.child_by_field_name("operand") if fn is not None else None
+            if operand is None or pkg.is_package_name(operand) != "time":
+                continue
+            found: Finding | None = None
+            if name == "AfterFunc":
+                found = _after_func(pkg, ctx, call, note)
+            elif new:
+                continue
+            elif name == "Tick":
+                found = _tick(pkg, ctx, call, note)
+            elif name == "After":
+                found = _after_in_loop(pkg, ctx, call, note)
+            else:
+                found = _ticker(pkg, ctx, cls, call, note)
+            if found is not None:
+                out.append(found)
+    return out
+
+
+def _func_name(fn: Node | None) -> str:
+    if fn is None or fn.type == "func_literal":
+        return ""
+    return text(fn.child_by_field_name("name"))
+
+
+def _never_returns(pkg: Package, call: Node) -> bool:
+    """The function holding ``call`` runs forever: an endless loop around or after it and
+    no return after it."""
+    fn = enclosing_func(call)
+    body = fn.child_by_field_name("body") if fn is not None else None
+    if body is None:
+        return False
+    if any(r.start_byte > call.start_byte for r in own_descendants(body, "return_statement")):
+        return False
+    loops = [n for n in own_descendants(body, "for_statement") if n.end_byte > call.start_byte]
+    return any(unbounded_loop(pkg, lp) is not None or _ranges_over(lp, call) for lp in loops)
+
+
+def _ranges_over(loop: Node, call: Node) -> bool:
+    """``for range time.Tick(d)`` without a break: ends only with the program."""
+    head = next((c for c in loop.named_children if c.type == "range_clause"), None)
+    if head is None or not (head.start_byte <= call.start_byte < head.end_byte):
+        return False
+    body = loop.child_by_field_name("body")
+    return body is not None and not own_descendants(body, "break_statement")
+
+
+def _tick(pkg: Package, ctx: RuleContext, call: Node, note: str) -> Finding | None:
+    fn = enclosing_func(call)
+    top = call
+    while top.parent is not None and top.parent.type != "source_file":
+        top = top.parent
+    if _func_name(top) in ("main", "init") and (fn is None or fn.type != "func_literal"):
+        return None
+    if _never_returns(pkg, call) or pkg.file_of(call).is_test:
+        return None
+    msg = (f"{note}: before Go 1.23 the ticker behind time.Tick is never stopped or collected; once this "
+           "function returns it keeps firing into a channel nobody reads, for the life of the process")
+    return ctx.finding(GR303, pkg, call, msg, symbol=f"{pkg.name}.{_func_name(top)}.Tick",
+                       fix="use time.NewTicker and defer its Stop, or raise the go directive to 1.23+")
+
+
+def _after_in_loop(pkg: Package, ctx: RuleContext, call: Node, note: str) -> Finding | None:
+    p = up(call)
+    if p is None or p.type != "unary_expression":
+        return None
+    recv = up(p)
+    if recv is not None and recv.type == "receive_statement":
+        recv = recv.parent
+    if recv is None or recv.type != "communication_case":
+        return None
+    loops = enclosing_in_func(call, {"for_statement"})
+    if not loops:
+        return None
+    args = call_args(call)
+    d = text(args[0]) if args else "d"
+    msg = (f"{note}: before Go 1.23 each time.After({d}) evaluated by this select in a loop starts a timer the "
+           f"runtime keeps (with its channel) until {d} has passed, even after another case won; a busy loop piles them up")
+    return ctx.finding(GR303, pkg, call, msg, symbol=f"{pkg.name}.time.After",
+                       related=[Related(pkg.location(loops[0]), "the loop that re-evaluates it")],
+                       confidence=Confidence.HIGH if not pkg.file_of(call).is_test else Confidence.MEDIUM)
+
+
+def _ticker(pkg: Package, ctx: RuleContext, cls: Classifier, call: Node, note: str) -> Finding | None:
+    p = up(call)
+    if p is None:
+        return None
+    if p.type == "expression_statement":
+        return ctx.finding(GR303, pkg, call, f"{note}: the ticker from time.NewTicker is discarded and, before Go "
+                           "1.23, never stopped or collected", symbol=f"{pkg.name}.NewTicker")
+    if p.type != "expression_list" or p.parent is None:
+        return None
+    stmt = p.parent
+    if stmt.type not in ("short_var_declaration", "assignment_statement", "var_spec"):
+        return None
+    lefts = stmt.children_by_field_name("name") if stmt.type == "var_spec" else expr_list(stmt.child_by_field_name("left"))
+    if len(lefts) != 1 or lefts[0].type != "identifier":
+        return None
+    b = pkg.resolve(lefts[0])
+    if not isinstance(b, Binding) or isinstance(b, VarDecl) or b.kind in ("result", "receiver"):
+        return None
+    life = analyse(pkg, cls, b, stmt)
+    if not life.leaks or _never_returns(pkg, call):
+        return None
+    name = text(lefts[0])
+    first = life.leaks[0]
+    what = "is never stopped" if not life.released else f"is not stopped on the path that leaves at line {pkg.location(first).line}"
+    msg = (f"{note}: ticker {name} from time.NewTicker {what}; before Go 1.23 an unstopped ticker is never collected "
+           "and keeps firing after its owner is gone")
+    rel = [Related(pkg.location(x), "ticker still running here") for x in life.leaks[:MAX_RELATED]]
+    return ctx.finding(GR303, pkg, call, msg, symbol=f"{pkg.name}.{name}", related=rel,
+                       fix=f"defer {name}.Stop() right after creating it")
+
+
+def _after_func(pkg: Package, ctx: RuleContext, call: Node, note: str) -> Finding | None:
+    p = up(call)
+    dropped = p is not None and (p.type == "expression_statement" or (
+        p.type == "expression_list" and p.parent is not None and p.parent.type == "assignment_statement"
+        and text(p.parent.child_by_field_name("left")) == "_"))
+    args = call_args(call)
+    if not dropped or len(args) != 2:
+        return None
+    cb = strip_parens(args[1])
+    if cb is None or cb.type != "func_literal":
+        return None
+    big = _large_capture(pkg, ctx, cb)
+    if big is None:
+        return None
+    ident, t, size = big
+    msg = (f"the time.AfterFunc({text(args[0])}, ...) timer is dropped, and its callback captures {text(ident)} "
+           f"({t}, about {size} bytes): the runtime holds the callback and {text(ident)} until the timer fires, "
+           f"and nothing can stop it earlier (AfterFunc timers are kept until they fire in every Go version; {note})")
+    return ctx.finding(GR303, pkg, call, msg, symbol=f"{pkg.name}.AfterFunc.{text(ident)}",
+                       confidence=Confidence.MEDIUM,
+                       fix="keep the *Timer and Stop it when the object is done with, or capture only the small fields the callback needs")
+
+
+def _large_capture(pkg: Package, ctx: RuleContext, lit: Node) -> tuple[Node, object, int] | None:
+    seen: set[int] = set()
+    for ident in descendants(lit, "identifier"):
+        ref = pkg.resolve(ident)
+        if not isinstance(ref, Binding) or id(ref) in seen:
+            continue
+        seen.add(id(ref))
+        owner = ref.func
+        if owner is None or owner.start_byte >= lit.start_byte and owner.end_byte <= lit.end_byte:
+            continue  # declared inside the callback
+        if owner.type not in FUNC_KINDS:
+            continue
+        t = pkg.binding_type(ref)
+        base = t.deref()
+        size = pkg.size_of(base).bytes
+        if size >= ctx.large_object_bytes:
+            return ident, t, size
+    return None

@@ -1,0 +1,3 @@
+module example.com/gr302
+
+go 1.22

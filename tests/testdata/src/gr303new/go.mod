@@ -1,0 +1,3 @@
+module example.com/gr303new
+
+go 1.23

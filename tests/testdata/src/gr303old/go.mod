@@ -1,0 +1,3 @@
+module example.com/gr303old
+
+go 1.21

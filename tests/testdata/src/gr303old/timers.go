@@ -1,0 +1,108 @@
+package gr303old
+
+import (
+	"time"
+)
+
+type Report struct {
+	Rows [4096]int64
+}
+
+func pollAfter(stop <-chan struct{}, work func()) {
+	for {
+		select {
+		case <-stop:
+			return
+		case <-time.After(time.Minute): // want "GR303"
+			work()
+		}
+	}
+}
+
+func tickUntil(stop <-chan struct{}) int {
+	n := 0
+	tc := time.Tick(time.Second) // want "GR303"
+	for {
+		select {
+		case <-stop:
+			return n
+		case <-tc:
+			n++
+		}
+	}
+}
+
+func tickerEarlyReturn(stop <-chan struct{}, limit int) int {
+	t := time.NewTicker(time.Second) // want "GR303"
+	n := 0
+	for range t.C {
+		n++
+		if n > limit {
+			return n
+		}
+		select {
+		case <-stop:
+			t.Stop()
+			return n
+		default:
+		}
+	}
+	return n
+}
+
+func scheduleFlush(r *Report, flush func(*Report)) {
+	time.AfterFunc(time.Hour, func() { flush(r) }) // want "GR303"
+}
+
+// --- negatives ---
+
+func tickForever(work func()) {
+	for range time.Tick(time.Second) {
+		work()
+	}
+}
+
+func tickerStopped(stop <-chan struct{}, work func()) {
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+			work()
+		}
+	}
+}
+
+type poller struct{ t *time.Ticker }
+
+func newPoller() *poller {
+	t := time.NewTicker(time.Second)
+	return &poller{t: t}
+}
+
+func (p *poller) Close() { p.t.Stop() }
+
+func afterOnce(ch <-chan int) int {
+	select {
+	case v := <-ch:
+		return v
+	case <-time.After(time.Second):
+		return 0
+	}
+}
+
+func smallCapture(id int, done func(int)) {
+	time.AfterFunc(time.Second, func() { done(id) })
+}
+
+func keptTimer(r *Report, flush func(*Report)) *time.Timer {
+	return time.AfterFunc(time.Hour, func() { flush(r) })
+}
+
+func main() {
+	for range time.Tick(time.Second) {
+		break
+	}
+}

@@ -1,0 +1,3 @@
+module example.com/gr304
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/gr501
+
+go 1.24
