@@ -153,3 +153,15 @@ def test_types_from_other_packages_of_the_module(tmp_path: object) -> None:
     assert t["b"] == "*store.Blob" and t["d"] == "*store.Blob" and t["n"] == "string"
     b = next(i for i in descendants(pkg.files[0].root, "identifier") if text(i) == "b")
     assert pkg.size_of(pkg.type_of(b).deref()).bytes >= 1 << 16
+
+
+def test_type_declared_per_platform_is_not_guessed(tmp_path: object) -> None:
+    d = os.path.join(str(tmp_path), "q")
+    os.makedirs(d)
+    for name, body in {"fd_unix.go": "type netFD struct{ buf [8192]byte }", "fd_fake.go": "type netFD struct{ peer *netFD }"}.items():
+        with open(os.path.join(d, name), "w", encoding="utf-8") as fh:
+            fh.write(f"package q\n\n{body}\n\nvar x *netFD\n" if name == "fd_unix.go" else f"package q\n\n{body}\n")
+    spec = load([d])[0]
+    pkg = packages_of(spec, read_files(spec)[0])[0]
+    t = pkg.var_type(pkg.vars["x"]).deref()
+    assert pkg.underlying(t) == t and pkg.size_of(t).bytes == 0

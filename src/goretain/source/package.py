@@ -135,6 +135,7 @@ class Package:
     types: dict[str, TypeDecl] = field(default_factory=dict)
     funcs: dict[str, FuncDecl] = field(default_factory=dict)
     methods: dict[str, dict[str, FuncDecl]] = field(default_factory=dict)
+    ambiguous_types: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self._by_root = {f.root.id: f for f in self.files}
@@ -175,6 +176,9 @@ class Package:
                 for spec in top.named_children:
                     if spec.type in ("type_spec", "type_alias"):
                         name = text(spec.child_by_field_name("name"))
+                        if name in self.types and self.types[name].file is not f:
+                            # Declared per platform (build tags): which one applies is unknown.
+                            self.ambiguous_types.add(name)
                         self.types.setdefault(name, TypeDecl(name, f, spec, spec.child_by_field_name("type")))
 
     def _collect_var(self, f: SourceFile, spec: Node) -> None:
@@ -482,7 +486,7 @@ class Package:
         if pkg is None:
             return t
         td = pkg.types.get(t.name)
-        if td is None or td.type_node is None:
+        if td is None or td.type_node is None or t.name in pkg.ambiguous_types:
             return t
         u = pkg.type_of_node(td.type_node)
         if pkg is not self:

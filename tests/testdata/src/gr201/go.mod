@@ -1,0 +1,3 @@
+module example.com/gr201
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/gr301
+
+go 1.22
