@@ -18,7 +18,7 @@ from goretain.rules.base import RuleContext, all_rules
 from goretain.source.gomod import Module
 from goretain.source.loader import PackageSpec
 from goretain.source.package import GENERATED, Package, SourceFile, display_path, file_imports
-from goretain.source.syntax import first_error, parse, text
+from goretain.source.syntax import clear_index, first_error, parse, text
 
 
 @dataclass(frozen=True)
@@ -136,6 +136,7 @@ def analyse_spec(spec: PackageSpec, options: AnalysisOptions) -> PackageResult:
             except RecursionError:
                 errors.append(InputError(display_path(spec.directory), f"{rid}: input too deeply nested"))
         findings.extend(apply_suppressions(found, pkg.files, set(options.rule_ids)))
+    clear_index()
     return PackageResult(spec.directory, findings, errors, len(files), nlines)
 
 

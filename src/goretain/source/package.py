@@ -106,7 +106,8 @@ def import_name(path: str) -> str:
 
 def file_imports(root: Node) -> dict[str, str]:
     out: dict[str, str] = {}
-    for spec in descendants(root, "import_spec"):
+    decls = [c for c in root.named_children if c.type == "import_declaration"]
+    for spec in (s for d in decls for s in descendants(d, "import_spec")):
         path = text(spec.child_by_field_name("path")).strip('"`')
         name_node = spec.child_by_field_name("name")
         name = text(name_node) if name_node is not None else import_name(path)

@@ -6,6 +6,7 @@ node kinds run as tree-sitter queries (C speed) and return only the matches.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -39,14 +40,76 @@ def _kinds_query(kinds: tuple[str, ...]) -> Query:
     return Query(GO, "[" + " ".join(f"({k})" for k in kinds) + "] @n")
 
 
+def _query(node: Node, kinds: tuple[str, ...]) -> list[Node]:
+    found = QueryCursor(_kinds_query(kinds)).captures(node).get("n", [])
+    found.sort(key=lambda n: (n.start_byte, -n.end_byte))
+    return found
+
+
+# Rules ask for the same node kinds in every function of a file; running one query per
+# (file, kind) and slicing it by byte range is much cheaper than a query per function.
+# Kinds with a node on nearly every line are not worth materialising for a whole file.
+_UNINDEXED = frozenset({"identifier", "field_identifier", "type_identifier", "package_identifier"})
+_INDEX: dict[int, tuple[Node, dict[str, tuple[list[int], list[Node]]]]] = {}
+
+
+def _root(node: Node) -> Node:
+    while True:
+        parent = node.parent
+        if parent is None:
+            return node
+        node = parent
+
+
+def _index_of(root: Node) -> dict[str, tuple[list[int], list[Node]]]:
+    entry = _INDEX.get(root.id)
+    if entry is None:
+        # Keeping the root keeps its tree alive, so the id cannot be reused meanwhile.
+        entry = _INDEX[root.id] = (root, {})
+    return entry[1]
+
+
+def _build_index(root: Node, index: dict[str, tuple[list[int], list[Node]]], kinds: list[str]) -> None:
+    """One traversal for all missing kinds, split per kind."""
+    per: dict[str, list[Node]] = {k: [] for k in kinds}
+    for n in _query(root, tuple(sorted(kinds))):
+        per[n.type].append(n)
+    for k, nodes in per.items():
+        index[k] = ([n.start_byte for n in nodes], nodes)
+
+
+def clear_index() -> None:
+    """Forget the per-tree node index (call when a package's trees are done with)."""
+    _INDEX.clear()
+
+
 def descendants(node: Node, *kinds: str) -> list[Node]:
     """All nodes of the given kinds under ``node`` (itself included), in source order."""
     if not kinds:
         return []
-    caps = QueryCursor(_kinds_query(tuple(sorted(kinds)))).captures(node)
-    found = caps.get("n", [])
-    found.sort(key=lambda n: (n.start_byte, -n.end_byte))
-    return found
+    if _UNINDEXED.intersection(kinds):
+        return _query(node, tuple(sorted(kinds)))
+    root = _root(node)
+    index = _index_of(root)
+    missing = [k for k in kinds if k not in index]
+    if missing:
+        if node.id != root.id:
+            # A subtree query costs only the subtree: cheaper than indexing the file.
+            return _query(node, tuple(sorted(kinds)))
+        _build_index(root, index, missing)
+    start, end = node.start_byte, node.end_byte
+    out: list[Node] = []
+    for kind in kinds:
+        starts, nodes = index[kind]
+        i = bisect_left(starts, start)
+        while i < len(nodes) and starts[i] < end:
+            n = nodes[i]
+            if n.end_byte <= end:
+                out.append(n)
+            i += 1
+    if len(kinds) > 1:
+        out.sort(key=lambda n: (n.start_byte, -n.end_byte))
+    return out
 
 
 def ancestors(node: Node) -> Iterable[Node]:
