@@ -87,7 +87,7 @@ def read_files(spec: PackageSpec) -> tuple[list[SourceFile], list[InputError], i
 class SiblingLoader:
     """Loads other packages of a module on demand, keeping only a few (bounded memory)."""
 
-    def __init__(self, capacity: int = 16) -> None:
+    def __init__(self, capacity: int = 64) -> None:
         self.capacity = capacity
         self.cache: OrderedDict[str, Package | None] = OrderedDict()
 
