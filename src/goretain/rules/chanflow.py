@@ -1,0 +1,565 @@
+"""Channel facts of one package, shared by the goroutine rules (GR202, GR203).
+
+For every channel the analysis can name - a local variable made with ``make(chan ...)``
+or an unexported struct field of channel type - it collects the sends, receives, ranges
+and closes, which goroutine performs each (a ``go func(){...}()`` literal, a function
+started with ``go f(ch)``, or the function that made the channel), whether the
+operation waits alone or inside a ``select`` that has other ways out, and whether the
+channel escapes the analysis (returned, stored, passed to code we cannot see). A
+channel passed to a same-package function is followed one level: the callee's
+operations on that parameter count as operations at the call site.
+
+Everything is computed once per package with tree-sitter queries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from tree_sitter import Node, Query, QueryCursor
+
+from goretain.rules.flow import own_descendants
+from goretain.source.package import FuncDecl, VarDecl
+from goretain.source.scope import Binding
+from goretain.source.syntax import FUNC_KINDS, GO, call_args, descendants, strip_parens, text
+
+if TYPE_CHECKING:
+    from goretain.source.package import Package
+
+SEND, RECV, RANGE, CLOSE = "send", "recv", "range", "close"
+UNKNOWN_CAP = -1  # buffered with a size computed at run time
+
+# Calls that never return: a goroutine that reaches them stops there.
+_EXIT_CALLS = frozenset({"panic", "Fatal", "Fatalf", "FailNow", "Exit", "Goexit", "Skip", "Skipf", "SkipNow"})
+
+
+@dataclass(eq=False)
+class Op:
+    kind: str  # SEND, RECV, RANGE, CLOSE
+    node: Node  # the operation itself (maybe inside a callee)
+    site: Node  # where it happens in the analysed function: the op, or the call passing the channel
+    select: Node | None = None  # the select statement when the op is one of its cases
+    alternatives: list[Node] = field(default_factory=list)  # the select's other cases
+
+
+@dataclass(eq=False)
+class Chan:
+    key: object  # Binding for locals, ("field", type, name) for fields
+    name: str  # as written: "ch", "w.results"
+    make: Node | None  # the make(chan ...) call
+    cap: int  # 0 unbuffered, n buffered, UNKNOWN_CAP
+    ops: list[Op] = field(default_factory=list)
+    escapes: bool = False
+
+    @property
+    def local(self) -> bool:
+        return isinstance(self.key, Binding)
+
+    def of(self, *kinds: str) -> list[Op]:
+        return [o for o in self.ops if o.kind in kinds]
+
+
+def go_statement_of(fn: Node) -> Node | None:
+    """The ``go`` statement that starts the func literal ``fn`` (None when it is not one)."""
+    call = fn.parent
+    if fn.type != "func_literal" or call is None or call.type != "call_expression":
+        return None
+    g = call.parent
+    return g if g is not None and g.type == "go_statement" else None
+
+
+def goroutine_of(node: Node, stop: Node | None = None) -> Node | None:
+    """The go statement whose goroutine runs ``node`` (None: the function's own goroutine).
+
+    A call ``go f(ch)`` counts as run by that go statement too."""
+    cur: Node | None = node
+    while cur is not None and (stop is None or cur.id != stop.id):
+        p = cur.parent
+        if cur.type == "call_expression" and p is not None and p.type == "go_statement":
+            return p
+        if cur.type == "func_literal":
+            g = go_statement_of(cur)
+            if g is not None:
+                return g
+        elif cur.type in ("function_declaration", "method_declaration"):
+            return None
+        cur = p
+    return None
+
+
+def in_loop(node: Node, stop: Node) -> Node | None:
+    """The innermost for statement between ``node`` and ``stop`` (a function or go statement)."""
+    cur = node.parent
+    while cur is not None and cur.id != stop.id and cur.type not in FUNC_KINDS:
+        if cur.type == "for_statement":
+            return cur
+        cur = cur.parent
+    return None
+
+
+def select_of(op_node: Node) -> tuple[Node | None, list[Node]]:
+    """When ``op_node`` is the communication of a select case: (select, other cases)."""
+    cur = op_node.parent
+    # A receive case is `case v := <-ch:` (receive_statement) or `case <-ch:`; a send case
+    # is `case ch <- v:`.
+    while cur is not None and cur.type in ("receive_statement", "expression_list", "expression_statement", "parenthesized_expression"):
+        cur = cur.parent
+    if cur is None or cur.type != "communication_case":
+        return None, []
+    comm = cur.child_by_field_name("communication")
+    if comm is not None and not (comm.start_byte <= op_node.start_byte and op_node.end_byte <= comm.end_byte):
+        return None, []
+    sel = cur.parent
+    if sel is None or sel.type != "select_statement":
+        return None, []
+    others = [c for c in sel.named_children if c.type in ("communication_case", "default_case") and c.id != cur.id]
+    return sel, others
+
+
+def exits(stmt: Node) -> bool:
+    """A return or a call that never returns (panic, t.Fatal, os.Exit)."""
+    if stmt.type == "return_statement":
+        return True
+    if stmt.type == "call_expression":
+        fn = strip_parens(stmt.child_by_field_name("function"))
+        if fn is not None:
+            name = text(fn.child_by_field_name("field")) if fn.type == "selector_expression" else text(fn)
+            return name in _EXIT_CALLS
+    return False
+
+
+# --- collecting ------------------------------------------------------------------------------
+
+@dataclass
+class PackageChans:
+    chans: dict[object, Chan] = field(default_factory=dict)
+    # Field channels: struct type name -> field name -> True when the field is a channel.
+    chan_fields: dict[str, set[str]] = field(default_factory=dict)
+
+
+def _cap_of(pkg: Package, mk: Node) -> int:
+    args = call_args(mk)
+    if len(args) < 2:
+        return 0
+    from goretain.rules.flow import const_int
+
+    v = const_int(pkg, args[1])
+    return UNKNOWN_CAP if v is None else v
+
+
+def is_make_chan(node: Node | None) -> bool:
+    node = strip_parens(node)
+    if node is None or node.type != "call_expression":
+        return False
+    fn = node.child_by_field_name("function")
+    if fn is None or text(fn) != "make":
+        return False
+    args = call_args(node)
+    return bool(args) and args[0].type == "channel_type"
+
+
+def _chan_fields(pkg: Package) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for name, td in pkg.types.items():
+        if td.type_node is None or td.type_node.type != "struct_type":
+            continue
+        for fd in descendants(td.type_node, "field_declaration"):
+            t = fd.child_by_field_name("type")
+            if t is None or t.type != "channel_type":
+                continue
+            for n in fd.children_by_field_name("name"):
+                fname = text(n)
+                if fname and fname[0].islower():  # exported fields are reachable from other packages
+                    out.setdefault(name, set()).add(fname)
+    return out
+
+
+class Collector:
+    """Builds the channel table of one package."""
+
+    def __init__(self, pkg: Package) -> None:
+        self.pkg = pkg
+        self.out = PackageChans(chan_fields=_chan_fields(pkg))
+        self._field_owner: dict[str, str | None] = {}
+        for tname, fields in self.out.chan_fields.items():
+            for f in fields:
+                self._field_owner[f] = None if f in self._field_owner else tname
+        self._summaries: dict[int, dict[int, list[Op]]] = {}
+        self._idents: dict[int, dict[str, list[Node]]] = {}  # top-level function -> name -> identifiers
+
+    # Which channel an expression names.
+    def key_of(self, expr: Node | None) -> tuple[object, str] | None:
+        e = strip_parens(expr)
+        if e is None:
+            return None
+        if e.type == "identifier":
+            ref = self.pkg.resolve(e)
+            if isinstance(ref, Binding):
+                return ref, text(e)
+            return None
+        if e.type == "selector_expression":
+            fname = text(e.child_by_field_name("field"))
+            owner = self._owner(e.child_by_field_name("operand"), fname)
+            if owner is not None:
+                return ("field", owner, fname), text(e)
+        return None
+
+    def _owner(self, operand: Node | None, fname: str) -> str | None:
+        if fname not in self._field_owner:
+            return None
+        t = self.pkg.type_of(operand).deref()
+        if t.kind == "named" and not t.pkg:
+            return t.name if fname in self.out.chan_fields.get(t.name, ()) else None
+        return self._field_owner.get(fname)  # unique owner when the operand's type is unknown
+
+    def chan(self, key: object, name: str) -> Chan:
+        c = self.out.chans.get(key)
+        if c is None:
+            c = self.out.chans[key] = Chan(key, name, None, 0)
+            if isinstance(key, Binding):
+                self._init_local(c, key)
+        return c
+
+    def _init_local(self, c: Chan, b: Binding) -> None:
+        v: Node | None = None
+        if b.kind in ("short", "var"):
+            if b.index < len(b.values) and len(b.values) > 1:
+                v = b.values[b.index]
+            elif len(b.values) == 1 and b.index == 0:
+                v = b.values[0]
+        if v is not None and is_make_chan(v):
+            c.make = strip_parens(v)
+            c.cap = _cap_of(self.pkg, c.make)
+        else:
+            c.escapes = True  # a parameter, a copy of another channel, a call result: partners unknown
+
+    def run(self) -> PackageChans:
+        pkg = self.pkg
+        for f in pkg.files:
+            if b"<-" in f.src or b"close(" in f.src:
+                self._file(f.root, b"close(" in f.src)
+        # Every other use of a local channel variable makes it escape.
+        for c in list(self.out.chans.values()):
+            if c.local and not c.escapes:
+                self._local_uses(c)
+        self._field_makes()
+        return self.out
+
+    def _file(self, root: Node, closes: bool) -> None:
+        caps = QueryCursor(_ops_query()).captures(root)
+        found = [n for k in ("send", "recv", "range") for n in caps.get(k, [])]
+        if closes:  # text predicates run in Python: only where the bytes say it can match
+            found += QueryCursor(_close_query()).captures(root).get("close", [])
+        found.sort(key=lambda n: n.start_byte)
+        for n in found:
+            t = n.type
+            if t == "send_statement":
+                self._op(SEND, n, n.child_by_field_name("channel"))
+            elif t == "unary_expression":
+                self._op(RECV, n, n.child_by_field_name("operand"))
+            elif t == "range_clause":
+                right = n.child_by_field_name("right")
+                k = self.key_of(right)
+                if k is not None and (not isinstance(k[0], Binding) or self.pkg.underlying(self.pkg.type_of(right)).kind == "chan"):
+                    self._op(RANGE, n, right)
+            else:
+                self._call(n)
+
+    def _op(self, kind: str, node: Node, chan_expr: Node | None) -> None:
+        k = self.key_of(chan_expr)
+        if k is None:
+            return
+        c = self.chan(*k)
+        sel, others = select_of(node) if kind in (SEND, RECV) else (None, [])
+        c.ops.append(Op(kind, node, node, sel, others))
+
+    def _call(self, call: Node) -> None:
+        fn = strip_parens(call.child_by_field_name("function"))
+        if fn is None:
+            return
+        if fn.type == "identifier" and text(fn) == "close":
+            args = call_args(call)
+            if len(args) == 1:
+                k = self.key_of(args[0])
+                if k is not None:
+                    self.chan(*k).ops.append(Op(CLOSE, call, call))
+
+    def _local_uses(self, c: Chan) -> None:
+        b = c.key
+        assert isinstance(b, Binding)
+        fn = b.func
+        if fn is None:
+            c.escapes = True
+            return
+        top = fn
+        while top.parent is not None and top.parent.type != "source_file":
+            top = top.parent
+        seen = {o.node.id for o in c.ops}
+        names = self._idents.get(top.id)
+        if names is None:
+            names = self._idents[top.id] = {}
+            for ident in descendants(top, "identifier"):
+                names.setdefault(text(ident), []).append(ident)
+        for ident in names.get(b.name, ()):
+            if ident.id == b.ident.id or self.pkg.resolve(ident) is not b:
+                continue
+            if not self._plain_use(c, ident, seen):
+                c.escapes = True
+                return
+
+    def _plain_use(self, c: Chan, ident: Node, seen: set[int]) -> bool:
+        """Is this use an operation we recorded, len/cap, or a hand-off we can follow?"""
+        p = ident.parent
+        while p is not None and p.type == "parenthesized_expression":
+            p = p.parent
+        if p is None:
+            return False
+        if p.type == "send_statement":
+            return (p.child_by_field_name("channel") or p).id == ident.id
+        if p.type == "unary_expression":
+            return text(p.child_by_field_name("operator")) == "<-"
+        if p.type == "range_clause":
+            return True
+        if p.type == "argument_list" and p.parent is not None and p.parent.type == "call_expression":
+            call = p.parent
+            if call.id in seen:
+                return True  # close(ch)
+            fname = text(call.child_by_field_name("function"))
+            if fname in ("len", "cap"):
+                return True
+            return self._handoff(c, call, ident)
+        if p.type in ("expression_list", "assignment_statement") and p.parent is not None:
+            st = p if p.type == "assignment_statement" else p.parent
+            left = st.child_by_field_name("left") if st.type == "assignment_statement" else None
+            if left is not None and left.start_byte <= ident.start_byte < left.end_byte:
+                return False  # reassigned: another channel under the same name
+        return False
+
+    def _handoff(self, c: Chan, call: Node, ident: Node) -> bool:
+        """``f(ch)`` with a same-package function: its operations on the parameter count here."""
+        callee = self._callee(call)
+        if callee is None:
+            return False
+        args = call_args(call)
+        idx = next((i for i, a in enumerate(args) if strip_parens(a) is not None and strip_parens(a).id == ident.id), -1)
+        summary = self._summary(callee)
+        if idx < 0 or summary is None:
+            return False
+        ops = summary.get(idx)
+        if ops is None:
+            return False  # the callee lets the parameter escape, or it is variadic
+        for o in ops:
+            c.ops.append(Op(o.kind, o.node, call, o.select, o.alternatives))
+        c.ops.append(Op("handoff", call, call))
+        return True
+
+    def _callee(self, call: Node) -> FuncDecl | None:
+        fn = strip_parens(call.child_by_field_name("function"))
+        if fn is None:
+            return None
+        if fn.type == "identifier":
+            ref = self.pkg.resolve(fn)
+            return ref if isinstance(ref, FuncDecl) else None
+        if fn.type == "selector_expression":
+            operand = fn.child_by_field_name("operand")
+            return self.pkg.method_decl(self.pkg.type_of(operand), text(fn.child_by_field_name("field")))
+        return None
+
+    def _summary(self, fd: FuncDecl) -> dict[int, list[Op]] | None:
+        """Parameter index -> its channel operations in ``fd`` (absent when it escapes there)."""
+        cached = self._summaries.get(fd.node.id)
+        if cached is not None:
+            return cached
+        self._summaries[fd.node.id] = {}  # recursion guard
+        out: dict[int, list[Op]] = {}
+        body = fd.body
+        params = fd.node.child_by_field_name("parameters")
+        if body is None or params is None:
+            return out
+        idx = 0
+        for p in params.named_children:
+            if p.type not in ("parameter_declaration", "variadic_parameter_declaration"):
+                continue
+            names = p.children_by_field_name("name") or [None]
+            for n in names:
+                t = p.child_by_field_name("type")
+                if n is not None and t is not None and t.type == "channel_type" and p.type == "parameter_declaration":
+                    ops = self._param_ops(body, n)
+                    if ops is not None:
+                        out[idx] = ops
+                idx += 1
+        self._summaries[fd.node.id] = out
+        return out
+
+    def _param_ops(self, body: Node, name_node: Node) -> list[Op] | None:
+        b = self.pkg.resolve(name_node)
+        if not isinstance(b, Binding):
+            return None
+        ops: list[Op] = []
+        for ident in own_descendants(body, "identifier"):
+            if text(ident) != b.name or self.pkg.resolve(ident) is not b:
+                continue
+            p = ident.parent
+            while p is not None and p.type == "parenthesized_expression":
+                p = p.parent
+            if p is None:
+                return None
+            if p.type == "send_statement" and (p.child_by_field_name("channel") or p).id == ident.id:
+                sel, others = select_of(p)
+                ops.append(Op(SEND, p, p, sel, others))
+            elif p.type == "unary_expression" and text(p.child_by_field_name("operator")) == "<-":
+                sel, others = select_of(p)
+                ops.append(Op(RECV, p, p, sel, others))
+            elif p.type == "range_clause":
+                ops.append(Op(RANGE, p, p))
+            elif p.type == "argument_list" and p.parent is not None and text(p.parent.child_by_field_name("function")) == "close":
+                ops.append(Op(CLOSE, p.parent, p.parent))
+            elif p.type == "argument_list" and p.parent is not None and text(p.parent.child_by_field_name("function")) in ("len", "cap"):
+                continue
+            else:
+                return None
+        return ops
+
+    def _field_makes(self) -> None:
+        """Capacity of field channels from their make sites; any use that is not an
+        operation or a store of make(...)/nil makes the field escape. Uses are found by
+        their text (few) rather than by walking every selector of the package."""
+        fields = {k: c for k, c in self.out.chans.items() if not c.local and isinstance(k, tuple)}
+        if not fields:
+            return
+        by_name: dict[str, list[object]] = {}
+        for k in fields:
+            by_name.setdefault(k[2], []).append(k)  # type: ignore[index]
+        caps: dict[object, set[int]] = {}
+        for f in self.pkg.files:
+            for fname, keys in by_name.items():
+                word = fname.encode()
+                i = f.src.find(word)
+                while i >= 0:
+                    j = i + len(word)
+                    if (i == 0 or not _ident_byte(f.src[i - 1])) and (j >= len(f.src) or not _ident_byte(f.src[j])):
+                        node = f.root.descendant_for_byte_range(i, j)
+                        if node is not None:
+                            self._field_use(node, keys, fields, caps)
+                    i = f.src.find(word, j)
+        for k, c in fields.items():
+            cs = caps.get(k, set())
+            c.cap = max(cs) if cs and UNKNOWN_CAP not in cs else (UNKNOWN_CAP if cs else 0)
+            if not cs:
+                c.escapes = True  # never made here: maybe nil on purpose, or set from outside
+
+    def _field_use(self, node: Node, keys: list[object], fields: dict[object, Chan], caps: dict[object, set[int]]) -> None:
+        p = node.parent
+        if p is None:
+            return
+        if p.type == "literal_element" and p.parent is not None and p.parent.type == "keyed_element":
+            ke = p.parent
+            kids = [c for c in ke.named_children if c.type != "comment"]
+            if len(kids) != 2 or kids[0].id != p.id:
+                return
+            lit = ke.parent.parent if ke.parent is not None else None
+            tname = text(lit.child_by_field_name("type")) if lit is not None and lit.type == "composite_literal" else ""
+            tname = tname.lstrip("&*")
+            for k in keys:
+                if not tname or k[1] == tname or tname.endswith("." + k[1]):  # type: ignore[index]
+                    self._note_value(fields[k], k, kids[1], caps)
+            return
+        if node.type != "field_identifier" or p.type != "selector_expression":
+            return
+        k = self.key_of(p)
+        if k is None or k[0] not in fields:
+            return
+        c = fields[k[0]]
+        use = p.parent
+        while use is not None and use.type == "parenthesized_expression":
+            use = use.parent
+        if use is None:
+            c.escapes = True
+            return
+        t = use.type
+        if t == "send_statement" and (use.child_by_field_name("channel") or use).id == p.id:
+            return
+        if t == "unary_expression" and text(use.child_by_field_name("operator")) == "<-":
+            return
+        if t == "range_clause":
+            return
+        if t == "argument_list" and use.parent is not None and text(use.parent.child_by_field_name("function")) in ("close", "len", "cap"):
+            return
+        if t == "selector_expression":
+            return  # s.ch.x: not the channel itself (or a method value); nothing to track
+        if t == "expression_list" and use.parent is not None and use.parent.type == "assignment_statement":
+            st = use.parent
+            left = st.child_by_field_name("left")
+            if left is not None and left.id == use.id:
+                from goretain.source.syntax import expr_list
+
+                ls, rs = expr_list(left), expr_list(st.child_by_field_name("right"))
+                idx = next((i for i, x in enumerate(ls) if x.id == p.id), -1)
+                self._note_value(c, k[0], rs[idx] if len(ls) == len(rs) and idx >= 0 else None, caps)
+                return
+        if t == "binary_expression" and text(use.child_by_field_name("operator")) in ("==", "!="):
+            return  # a nil check
+        c.escapes = True
+
+    def _note_value(self, c: Chan, key: object, value: Node | None, caps: dict[object, set[int]]) -> None:
+        if value is not None and value.type == "literal_element" and value.named_children:
+            value = value.named_children[0]
+        v = strip_parens(value)
+        if v is not None and is_make_chan(v):
+            caps.setdefault(key, set()).add(_cap_of(self.pkg, v))
+            if c.make is None:
+                c.make = v
+        elif v is not None and text(v) == "nil":
+            return
+        else:
+            c.escapes = True
+
+
+@lru_cache(maxsize=1)
+def _ops_query() -> Query:
+    return Query(GO, """
+        (send_statement) @send
+        (unary_expression operator: "<-") @recv
+        (range_clause) @range
+    """)
+
+
+@lru_cache(maxsize=1)
+def _close_query() -> Query:
+    return Query(GO, """(call_expression function: (identifier) @fn (#eq? @fn "close")) @close""")
+
+
+def go_targets(pkg: Package) -> set[str]:
+    """Names of the package's functions and methods started with ``go`` somewhere
+    (computed once per package, on demand)."""
+    cached = getattr(pkg, "_goretain_go_targets", None)
+    if cached is not None:
+        return cached
+    out: set[str] = set()
+    for f in pkg.files:
+        if b"go " not in f.src and b"go\t" not in f.src:
+            continue
+        for g in descendants(f.root, "go_statement"):
+            call = g.named_children[0] if g.named_children else None
+            fn = strip_parens(call.child_by_field_name("function")) if call is not None and call.type == "call_expression" else None
+            if fn is not None and fn.type in ("identifier", "selector_expression"):
+                out.add(text(fn.child_by_field_name("field") if fn.type == "selector_expression" else fn))
+    pkg._goretain_go_targets = out  # type: ignore[attr-defined]
+    return out
+
+
+def _ident_byte(b: int) -> bool:
+    return b == 95 or 48 <= b <= 57 or 65 <= b <= 90 or 97 <= b <= 122
+
+
+def collect(pkg: Package) -> PackageChans:
+    cached = getattr(pkg, "_goretain_chans", None)
+    if cached is None:
+        cached = Collector(pkg).run()
+        pkg._goretain_chans = cached  # type: ignore[attr-defined]  # shared by GR202 and GR203
+    return cached
+
+
+__all__ = ["CLOSE", "go_targets", "RANGE", "RECV", "SEND", "UNKNOWN_CAP", "Chan", "Op", "PackageChans", "VarDecl", "collect"]

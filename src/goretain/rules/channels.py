@@ -1,0 +1,363 @@
+"""GR202 goroutine-blocked-channel.
+
+A goroutine blocked on a send or receive whose partner will never come keeps its stack
+and everything it references forever. For each channel the package can name (see
+``chanflow``) the rule looks for the classic shapes:
+
+- the only receiver waits in a ``select`` with a timeout / ``ctx.Done()`` / other case
+  that does not drain the channel: a sender in another goroutine blocks when it loses;
+- the receiver sits after an early ``return`` (error path) in the function that started
+  the sending goroutine;
+- more sends than receives: goroutines started in a loop (or a goroutine that sends
+  twice on one path) and a single receive;
+- a goroutine ranges over a local channel that nobody closes;
+- a channel that nobody ever receives from (or sends to / closes).
+
+The finding points at the blocking operation (or, when the operation is in a callee,
+at the call inside the goroutine) with the partner or the path that skips it as related.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from tree_sitter import Node
+
+from goretain.findings import Confidence, Finding, Related, Severity
+from goretain.rules.base import RuleContext, RuleMeta, register
+from goretain.rules.chanflow import (
+    CLOSE,
+    RANGE,
+    RECV,
+    SEND,
+    UNKNOWN_CAP,
+    Chan,
+    Op,
+    collect,
+    exits,
+    go_targets,
+    goroutine_of,
+    in_loop,
+)
+from goretain.rules.flow import (
+    exits_loop_after,
+    own_descendants,
+    statements_after,
+    terminates,
+    trip_bound,
+)
+from goretain.source.package import Package
+from goretain.source.syntax import contains, descendants
+
+META = RuleMeta(
+    id="GR202",
+    name="goroutine-blocked-channel",
+    category="goroutine-blocked-channel",
+    summary="a goroutine can block forever on a channel send or receive whose partner may not happen",
+    severity=Severity.WARNING,
+    confidence=Confidence.HIGH,
+    docs=(
+        "A goroutine blocked on a channel operation that no other goroutine will ever complete "
+        "is never collected: its stack and everything it references stay in memory. The usual "
+        "shapes: the receiver gave up (a `select` with a timeout or `ctx.Done()`, an early "
+        "`return` on an error path) so the sender on an unbuffered channel blocks forever; N "
+        "goroutines send but only one value is received; a goroutine sends twice; a goroutine "
+        "ranges over a channel that is never closed; a channel nobody ever receives from. Give "
+        "the channel a buffer as large as the number of sends, select on `ctx.Done()` in the "
+        "sender, or close the channel (in a defer) when the producer is done."
+    ),
+    bad=(
+        "package p\n\n"
+        "import \"time\"\n\n"
+        "func fetch(work func() int) int {\n"
+        "\tch := make(chan int)\n"
+        "\tgo func() { ch <- work() }()\n"
+        "\tselect {\n"
+        "\tcase v := <-ch:\n"
+        "\t\treturn v\n"
+        "\tcase <-time.After(time.Second):\n"
+        "\t\treturn 0\n"
+        "\t}\n"
+        "}\n"
+    ),
+    good=(
+        "package p\n\n"
+        "import \"time\"\n\n"
+        "func fetch(work func() int) int {\n"
+        "\tch := make(chan int, 1) // the sender never blocks\n"
+        "\tgo func() { ch <- work() }()\n"
+        "\tselect {\n"
+        "\tcase v := <-ch:\n"
+        "\t\treturn v\n"
+        "\tcase <-time.After(time.Second):\n"
+        "\t\treturn 0\n"
+        "\t}\n"
+        "}\n"
+    ),
+    fix="give the channel a buffer for every send, select on ctx.Done() in the sender, or close the channel when done",
+)
+
+
+@register(META)
+def check(pkg: Package, ctx: RuleContext) -> Iterator[Finding]:
+    if not any(b"chan" in f.src and (b"go " in f.src or b"go\t" in f.src or b"<-" in f.src) for f in pkg.files):
+        return
+    table = collect(pkg)
+    seen: set[int] = set()
+    for c in table.chans.values():
+        if c.escapes or c.make is None:
+            continue
+        for f in _check_chan(pkg, ctx, c):
+            key = f.location.line * 1000 + f.location.column
+            if key not in seen:
+                seen.add(key)
+                yield f
+
+
+# --- goroutines -----------------------------------------------------------------------------
+
+def _func_of(n: Node) -> Node | None:
+    cur = n.parent
+    while cur is not None and cur.type not in ("function_declaration", "method_declaration", "func_literal"):
+        cur = cur.parent
+    return cur
+
+
+def _spawned(pkg: Package, c: Chan, o: Op) -> Node | None:
+    """The go statement (or the go-started function) running ``o``, None for the maker."""
+    g = goroutine_of(o.site)
+    if g is not None:
+        return g
+    if c.local:
+        return None
+    fn = _func_of(o.site)
+    while fn is not None and fn.type == "func_literal":
+        fn = _func_of(fn)
+    if fn is not None:
+        name = fn.child_by_field_name("name")
+        if name is not None and pkg.text(name) in go_targets(pkg):
+            return fn
+    return None
+
+
+def _blocking(o: Op) -> bool:
+    """Waits alone (not a select case with other ways out)."""
+    return o.kind == RANGE or o.select is None or not o.alternatives
+
+
+def _repeats(o: Op, owner: Node | None, fresh: Node | None = None) -> bool:
+    """Does the operation run many times (in a loop, or a goroutine started in a loop)?
+    A loop that always leaves right after the operation runs it once."""
+    stop = owner if owner is not None else _top(o.site)
+    if _looping(o.site, stop):
+        return True
+    if owner is not None and owner.type == "go_statement" and _looping(owner, _func_of(owner) or _top(owner)):
+        loop = in_loop(owner, _func_of(owner) or _top(owner))
+        return not (fresh is not None and loop is not None and contains(loop, fresh))  # a new channel per pass
+    return o.node.id != o.site.id and _looping(o.node, _func_of(o.node) or o.node)
+
+
+def _looping(n: Node, stop: Node) -> bool:
+    loop = in_loop(n, stop)
+    return loop is not None and not exits_loop_after(n, loop)
+
+
+def _top(n: Node) -> Node:
+    while n.parent is not None and n.parent.type != "source_file":
+        n = n.parent
+    return n
+
+
+def _persistent(o: Op, c: Chan) -> bool:
+    """A receiver that keeps receiving: a range, or a receive (or select) in a loop that
+    outlives the channel (a loop that makes a fresh channel per pass takes one value)."""
+    if o.kind == RANGE:
+        return True
+    fn = _func_of(o.site)
+    if fn is not None and fn.type == "func_literal" and goroutine_of(o.site) is None and not _called_now(fn):
+        return True  # a callback: it may run any number of times
+    loop = in_loop(o.node, _func_of(o.node) or _top(o.node))
+    return loop is not None and not (c.make is not None and contains(loop, c.make))
+
+
+def _called_now(lit: Node) -> bool:
+    """A func literal that is called right where it is written (or deferred)."""
+    p = lit.parent
+    return p is not None and p.type == "call_expression" and (p.child_by_field_name("function") or p).id == lit.id
+
+
+def _drains(alt: Node, c: Chan) -> bool:
+    return any(contains(alt, o.node) or contains(alt, o.site) for o in c.ops if o.kind in (RECV, RANGE))
+
+
+# --- the checks -----------------------------------------------------------------------------
+
+def _check_chan(pkg: Package, ctx: RuleContext, c: Chan) -> Iterator[Finding]:
+    sends = [o for o in c.of(SEND)]
+    recvs = [o for o in c.of(RECV, RANGE)]
+    closes = c.of(CLOSE)
+    for s in sends:
+        if not _blocking(s):
+            continue
+        g = _spawned(pkg, c, s)
+        if g is None and not recvs and not c.local:
+            g = _func_of(s.site)  # nobody receives at all: whoever calls this blocks
+        if g is None:
+            continue
+        f = _check_send(pkg, ctx, c, s, g, sends, recvs)
+        if f is not None:
+            yield f
+    if closes:
+        return
+    for r in recvs:
+        if not _blocking(r):
+            continue
+        g = _spawned(pkg, c, r)
+        if g is None:
+            continue
+        f = _check_recv(pkg, ctx, c, r, g, sends)
+        if f is not None:
+            yield f
+
+
+def _check_send(pkg: Package, ctx: RuleContext, c: Chan, s: Op, g: Node, sends: list[Op], recvs: list[Op]) -> Finding | None:
+    partners = [r for r in recvs if not _same_goroutine(r, g)]
+    if not partners:
+        if recvs:
+            return None  # the goroutine receives itself: a pattern we do not model
+        if c.cap > 0 and not _repeats(s, g, c.make) and len(sends) <= c.cap:
+            return None
+        return _finding(pkg, ctx, c, s, f"goroutine sends on {c.name} but nothing ever receives from it",
+                        [Related(pkg.location(c.make), "channel made here")] if c.make is not None else [])
+    if any(_persistent(r, c) for r in partners) or not c.local:
+        return None  # field channels: partners in other methods may be retried by their callers
+    if c.cap == UNKNOWN_CAP:
+        return None
+    # Every receiver takes one value: can all of them be skipped, or are there more sends?
+    skipped = [_skip_reason(pkg, c, r, g) for r in partners]
+    many = _repeats(s, g, c.make)
+    if all(skipped) and (c.cap == 0 or many):
+        node, why = skipped[0]  # type: ignore[misc]
+        return _finding(pkg, ctx, c, s, f"goroutine may block forever sending on {c.name}: the receiver {why}",
+                        [Related(pkg.location(node), "the receive is skipped here")])
+    if many and len(partners) == 1 and c.cap < _sends_bound(pkg, s, g) and not _conditional(s, g):
+        r = partners[0]
+        return _finding(pkg, ctx, c, s, f"goroutine is started in a loop and sends on {c.name}, but only one value is received;"
+                        " the other senders block forever",
+                        [Related(pkg.location(r.node), "the single receive")],
+                        fix=f"make {c.name} buffered with one slot per goroutine, or receive in a loop")
+    second = _second_send(s, sends, g)
+    if second is not None and len(partners) == 1 and c.cap < 2 and s is second:
+        return _finding(pkg, ctx, c, s, f"goroutine may send twice on {c.name} on one path, but only one value is received",
+                        [Related(pkg.location(partners[0].node), "the single receive")],
+                        fix="return after the first send, or give the channel room for both values")
+    return None
+
+
+def _conditional(s: Op, g: Node) -> bool:
+    """Is the send guarded by a condition inside its goroutine (maybe only one sender fires)?"""
+    cur = s.site.parent
+    while cur is not None and cur.id != g.id and cur.type not in ("function_declaration", "method_declaration"):
+        if cur.type in ("if_statement", "expression_switch_statement", "select_statement"):
+            return True
+        cur = cur.parent
+    return False
+
+
+def _sends_bound(pkg: Package, s: Op, g: Node) -> int:
+    loop = in_loop(g, _top(g)) if g.type == "go_statement" else None
+    loop = loop or in_loop(s.node, _func_of(s.node) or s.node)
+    if loop is None:
+        return 1
+    n = trip_bound(pkg, loop)
+    return 1 << 30 if n is None else n
+
+
+def _second_send(s: Op, sends: list[Op], g: Node) -> Op | None:
+    """``s`` when an earlier send of the same goroutine can reach it on one path."""
+    fn = _func_of(s.node)
+    for first in sends:
+        if first is s or not _same_goroutine(first, g) or not _blocking(first):
+            continue
+        if first.node.start_byte >= s.node.start_byte or fn is None or _func_of(first.node) is None:
+            continue
+        if _func_of(first.node).id != fn.id:
+            continue
+        for st in statements_after(first.node):
+            if contains(st, s.node):
+                return s
+            if terminates(st) or own_descendants(st, "return_statement"):
+                break
+    return None
+
+
+def _same_goroutine(o: Op, g: Node) -> bool:
+    return contains(g, o.site) or contains(g, o.node)
+
+
+def _skip_reason(pkg: Package, c: Chan, r: Op, g: Node) -> tuple[Node, str] | None:
+    """Why the one-shot receive ``r`` may never run: (where, why), or None."""
+    if r.select is not None and r.alternatives:
+        for alt in r.alternatives:
+            if not _drains(alt, c):
+                what = "timeout" if b"time." in (alt.text or b"") else "other case"
+                if b"Done()" in (alt.text or b""):
+                    what = "cancellation"
+                if alt.type == "default_case":
+                    what = "default case"
+                return alt, f"waits in a select whose {what} can win and does not drain the channel"
+    if g.type != "go_statement":
+        return None
+    top = _func_of(g)
+    if top is None or _func_of(r.site) is None or _func_of(r.site).id != top.id:
+        return None
+    for n in own_descendants(top, "return_statement", "call_expression"):
+        if g.end_byte <= n.start_byte < r.site.start_byte and exits(n) and not contains(n, r.site):
+            return n, "can return early, before it receives"
+    return None
+
+
+def _check_recv(pkg: Package, ctx: RuleContext, c: Chan, r: Op, g: Node, sends: list[Op]) -> Finding | None:
+    partners = [s for s in sends if not _same_goroutine(s, g)]
+    if r.kind == RANGE:
+        if not c.local:
+            return None
+        return _finding(pkg, ctx, c, r, f"goroutine ranges over {c.name}, which is never closed: it blocks forever after the last value",
+                        [Related(pkg.location(c.make), "channel made here")] if c.make is not None else [],
+                        fix=f"close({c.name}) (in a defer) when the producer is done")
+    if not sends:
+        return _finding(pkg, ctx, c, r, f"goroutine receives from {c.name}, but nothing ever sends on it or closes it",
+                        [Related(pkg.location(c.make), "channel made here")] if c.make is not None else [],
+                        fix=f"close({c.name}) when the goroutine should stop, or select on ctx.Done()")
+    if not partners or any(_repeats(s, None) for s in partners) or not c.local:
+        return None
+    reasons = [_send_skip(pkg, c, s, g) for s in partners]
+    if all(reasons):
+        node, why = reasons[0]  # type: ignore[misc]
+        return _finding(pkg, ctx, c, r, f"goroutine may block forever receiving from {c.name}: the sender {why}",
+                        [Related(pkg.location(node), "the send is skipped here")],
+                        fix=f"close({c.name}) in a defer in the sender, or select on ctx.Done() in the receiver")
+    return None
+
+
+def _send_skip(pkg: Package, c: Chan, s: Op, g: Node) -> tuple[Node, str] | None:
+    if s.select is not None and s.alternatives:
+        return s.alternatives[0], "sends in a select whose other case can win"
+    top = _func_of(g)
+    if top is None or (_func_of(s.site) or s.site).id != top.id:
+        return None
+    for n in own_descendants(top, "return_statement", "call_expression"):
+        if g.end_byte <= n.start_byte < s.site.start_byte and exits(n) and not contains(n, s.site):
+            return n, "can return early, before it sends"
+    return None
+
+
+def _finding(pkg: Package, ctx: RuleContext, c: Chan, o: Op, message: str, related: list[Related], *,
+             fix: str | None = None) -> Finding:
+    rel = list(related)
+    if o.node.id != o.site.id:
+        rel.insert(0, Related(pkg.location(o.node), f"the {o.kind} on the parameter happens here"))
+    return ctx.finding(META, pkg, o.site, message, symbol=f"{c.name}:{o.kind}", related=rel, fix=fix)
+
+
+__all__ = ["META", "check", "descendants"]

@@ -1,0 +1,414 @@
+"""GR401 goroutine-blocked-lock.
+
+A goroutine waiting on a mutex that is never released, or on a WaitGroup whose counter
+never reaches zero, is stuck forever with everything it references. Shapes found within
+one function (and one or two levels of same-receiver method calls):
+
+- ``mu.Lock()`` with a path to ``return`` (or ``continue`` back to the Lock) that skips
+  the ``Unlock`` the function otherwise performs, and no deferred unlock;
+- a second ``Lock``/``RLock`` of the same mutex while it is held (directly or in a method
+  of the same receiver the function calls), including ``RLock`` then ``Lock``;
+- ``wg.Add`` inside the goroutine it accounts for (``Wait`` can return before it runs);
+- a goroutine that can ``return`` before its non-deferred ``wg.Done()``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+from tree_sitter import Node, Query, QueryCursor
+
+from goretain.findings import Confidence, Finding, Related, Severity
+from goretain.rules.base import RuleContext, RuleMeta, register
+from goretain.rules.chanflow import goroutine_of
+from goretain.rules.flow import own_descendants
+from goretain.source.package import FuncDecl, Package
+from goretain.source.syntax import (
+    FUNC_KINDS,
+    GO,
+    call_args,
+    contains,
+    descendants,
+    strip_parens,
+    text,
+)
+
+META = RuleMeta(
+    id="GR401",
+    name="goroutine-blocked-lock",
+    category="goroutine-blocked-lock",
+    summary="a mutex is not released on some path or locked twice, or a WaitGroup can never reach zero",
+    severity=Severity.WARNING,
+    confidence=Confidence.HIGH,
+    docs=(
+        "Go mutexes are not reentrant and are not released when a function returns. A path "
+        "that returns (or continues a loop) while holding the lock, a second `Lock` of a mutex "
+        "the goroutine already holds (often through a method call), or an `RLock` followed by "
+        "`Lock` of the same RWMutex leaves every goroutine that wants the lock blocked forever. "
+        "A WaitGroup whose `Add` runs inside the new goroutine, or whose `Done` is skipped by "
+        "an early return, makes `Wait` return too early or never. Use `defer mu.Unlock()` right "
+        "after `Lock`, call lock-free helpers while holding the lock, `Add` before `go`, and "
+        "`defer wg.Done()` first thing in the goroutine."
+    ),
+    bad=(
+        "package p\n\n"
+        "import \"sync\"\n\n"
+        "type Cache struct {\n"
+        "\tmu sync.Mutex\n"
+        "\tm  map[string]int\n"
+        "}\n\n"
+        "func (c *Cache) Get(k string) (int, bool) {\n"
+        "\tc.mu.Lock()\n"
+        "\tv, ok := c.m[k]\n"
+        "\tif !ok {\n"
+        "\t\treturn 0, false // still locked\n"
+        "\t}\n"
+        "\tc.mu.Unlock()\n"
+        "\treturn v, true\n"
+        "}\n"
+    ),
+    good=(
+        "package p\n\n"
+        "import \"sync\"\n\n"
+        "type Cache struct {\n"
+        "\tmu sync.Mutex\n"
+        "\tm  map[string]int\n"
+        "}\n\n"
+        "func (c *Cache) Get(k string) (int, bool) {\n"
+        "\tc.mu.Lock()\n"
+        "\tdefer c.mu.Unlock()\n"
+        "\tv, ok := c.m[k]\n"
+        "\treturn v, ok\n"
+        "}\n"
+    ),
+    fix="defer the Unlock right after Lock; do not call methods that lock the same mutex while holding it",
+)
+
+_LOCKS = {"Lock": "Unlock", "RLock": "RUnlock"}
+_UNLOCKS = frozenset(_LOCKS.values())
+
+
+@dataclass(frozen=True)
+class LockOp:
+    name: str  # Lock, RLock, Unlock, RUnlock
+    key: str  # the mutex expression as written: "s.mu", "fr"
+    call: Node
+    deferred: bool
+
+
+@register(META)
+def check(pkg: Package, ctx: RuleContext) -> Iterator[Finding]:
+    has_lock = [f for f in pkg.files if b"Lock()" in f.src]
+    has_wg = [f for f in pkg.files if b".Done()" in f.src and b".Wait()" in f.src]
+    if not has_lock and not has_wg:
+        return
+    summaries: dict[int, set[tuple[str, str]]] = {}
+    for f in has_lock:
+        funcs: dict[int, Node] = {}
+        for call in QueryCursor(_lock_query()).captures(f.root).get("lock", []):
+            fn = call.parent
+            while fn is not None and fn.type not in FUNC_KINDS:
+                fn = fn.parent
+            if fn is not None:
+                funcs.setdefault(fn.id, fn)
+        for fn in sorted(funcs.values(), key=lambda n: n.start_byte):
+            body = fn.child_by_field_name("body")
+            if body is None:
+                continue
+            ops = _lock_ops(pkg, body)
+            if ops:
+                yield from _missing_unlock(pkg, ctx, fn, body, ops)
+                yield from _double_lock(pkg, ctx, fn, body, ops, summaries)
+    for f in has_wg:
+        yield from _waitgroups(pkg, ctx, f.root)
+
+
+# --- lock operations ------------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def _lock_query() -> Query:
+    return Query(GO, """(call_expression function: (selector_expression field: (field_identifier) @m
+        (#any-of? @m "Lock" "RLock" "Unlock" "RUnlock"))) @lock""")
+
+
+def _lock_ops(pkg: Package, body: Node) -> list[LockOp]:
+    out: list[LockOp] = []
+    calls = QueryCursor(_lock_query()).captures(body).get("lock", [])
+    calls.sort(key=lambda n: n.start_byte)
+    for call in calls:
+        owner = _func_of(call)
+        if owner is None or body.parent is None or owner.id != body.parent.id:
+            continue  # in a nested function literal
+
+        fn = strip_parens(call.child_by_field_name("function"))
+        if fn is None or fn.type != "selector_expression" or call_args(call):
+            continue
+        name = text(fn.child_by_field_name("field"))
+        if name not in _LOCKS and name not in _UNLOCKS:
+            continue
+        operand = fn.child_by_field_name("operand")
+        p = call.parent
+        if p is None or p.type not in ("expression_statement", "defer_statement") or not _is_mutex(pkg, operand):
+            continue  # a Lock whose result is used is not a sync mutex
+        out.append(LockOp(name, text(operand), call, p is not None and p.type == "defer_statement"))
+    return out
+
+
+def _func_of(n: Node) -> Node | None:
+    cur = n.parent
+    while cur is not None and cur.type not in FUNC_KINDS:
+        cur = cur.parent
+    return cur
+
+
+def _is_mutex(pkg: Package, operand: Node | None) -> bool:
+    t = pkg.type_of(operand).deref()
+    if t.kind == "named" and t.pkg == "sync":
+        return t.name in ("Mutex", "RWMutex")
+    if t.kind == "named":
+        # A package type embedding a mutex (no Lock method of its own); other packages' types
+        # are only mutexes when they are sync's.
+        return not t.pkg and pkg.method_decl(t, "Lock") is None and pkg.underlying(t).kind == "struct"
+    return t.kind == "unknown"
+
+
+def _stmt_of(node: Node) -> Node:
+    """The statement directly inside a block that contains ``node``."""
+    cur = node
+    while cur.parent is not None and cur.parent.type not in ("statement_list", "block") and cur.parent.type not in FUNC_KINDS:
+        cur = cur.parent
+    return cur
+
+
+def _dominates(a: Node, b: Node) -> bool:
+    """Straight-line approximation: ``a`` runs before ``b`` on every path to ``b`` when
+    the block holding ``a``'s statement also holds ``b`` and ``a`` comes first."""
+    if a.start_byte >= b.start_byte:
+        return False
+    block = _stmt_of(a).parent
+    return block is not None and contains(block, b)
+
+
+# --- missing unlock ---------------------------------------------------------------------------
+
+def _missing_unlock(pkg: Package, ctx: RuleContext, fn: Node, body: Node, ops: list[LockOp]) -> Iterator[Finding]:
+    for lk in ops:
+        if lk.name not in _LOCKS or lk.deferred:
+            continue
+        un = _LOCKS[lk.name]
+        same = [o for o in ops if o.key == lk.key and o.name == un]
+        if not same or any(o.deferred for o in same):
+            continue
+        if any(o.call.start_byte < lk.call.start_byte for o in same):
+            continue  # re-locked after an unlock: the function hands the lock back locked
+        later = [o for o in same if o.call.start_byte > lk.call.start_byte]
+        if not later:
+            continue
+        for ex in _exits_after(lk.call, body):
+            if not _dominates(lk.call, ex) and ex.type != "continue_statement":
+                continue
+            if any(o.call.start_byte < ex.start_byte for o in later):
+                continue  # an unlock comes first in the text: judged released (branches are not modelled)
+            if ex.type == "continue_statement" and not _dominates(lk.call, ex):
+                continue
+            what = "continues the loop (the next pass locks again)" if ex.type == "continue_statement" else "returns"
+            yield ctx.finding(
+                META, pkg, lk.call,
+                f"{lk.key}.{lk.name}() is not released when the function {what} at line {ex.start_point[0] + 1}: "
+                f"every later {lk.key}.{lk.name}() blocks forever",
+                symbol=f"{lk.key}.{lk.name}",
+                related=[Related(pkg.location(ex), f"{lk.key} is still locked here")],
+                fix=f"call {lk.key}.{un}() before this exit, or `defer {lk.key}.{un}()` right after locking",
+            )
+            break
+
+
+def _exits_after(lock: Node, body: Node) -> list[Node]:
+    out: list[Node] = []
+    for n in own_descendants(body, "return_statement", "continue_statement"):
+        if n.start_byte <= lock.start_byte:
+            continue
+        if n.type == "continue_statement":
+            loop = _loop_of(n)
+            if loop is None or not contains(loop, lock) or any(c.type == "label_name" for c in n.named_children):
+                continue
+        out.append(n)
+    return out
+
+
+def _loop_of(n: Node) -> Node | None:
+    cur = n.parent
+    while cur is not None and cur.type not in FUNC_KINDS:
+        if cur.type == "for_statement":
+            return cur
+        cur = cur.parent
+    return None
+
+
+# --- double lock --------------------------------------------------------------------------------
+
+def _double_lock(pkg: Package, ctx: RuleContext, fn: Node, body: Node, ops: list[LockOp],
+                 summaries: dict[int, set[tuple[str, str]]]) -> Iterator[Finding]:
+    recv = _receiver_name(fn)
+    handed = {text(strip_parens(c.child_by_field_name("function")).child_by_field_name("operand"))
+              for lit in descendants(body, "func_literal") for c in descendants(lit, "call_expression")
+              if text(c.child_by_field_name("function")).endswith((".Unlock", ".RUnlock"))}
+    for lk in ops:
+        if lk.key in handed:
+            continue  # another goroutine (or a callback) releases it: a hand-off, not a re-lock
+        if lk.name not in _LOCKS or lk.deferred:
+            continue
+        end = _held_until(lk, ops, body)
+        for o in ops:
+            if o.key != lk.key or o.name not in _LOCKS or o.deferred or o.call.start_byte <= lk.call.start_byte:
+                continue
+            if o.call.start_byte >= end or not _dominates(lk.call, o.call):
+                continue
+            if lk.name == "RLock" and o.name == "RLock":
+                continue  # recursive read locks only deadlock with a waiting writer: too weak alone
+            yield _double(pkg, ctx, lk, o.call, f"{o.key}.{o.name}()")
+            break
+        if not recv or not (lk.key == recv or lk.key.startswith(recv + ".")):
+            continue
+        rel = lk.key[len(recv):]
+        for call in own_descendants(body, "call_expression"):
+            if not (lk.call.start_byte < call.start_byte < end) or not _dominates(lk.call, call):
+                continue
+            target = _same_recv_method(pkg, call, recv)
+            if target is None:
+                continue
+            got = _locks_in(pkg, target, summaries, 2)
+            hit = next((m for (r, m) in got if r == rel and not (lk.name == "RLock" and m == "RLock")), None)
+            if hit is None and lk.name == "Lock":
+                hit = next((m for (r, m) in got if r == rel), None)
+            if hit is not None:
+                yield _double(pkg, ctx, lk, call, f"{pkg.text(call.child_by_field_name('function'))}(), which calls {recv}{rel}.{hit}()")
+                break
+
+
+def _double(pkg: Package, ctx: RuleContext, lk: LockOp, at: Node, what: str) -> Finding:
+    verb = "locks" if lk.name == "Lock" else "read-locks"
+    return ctx.finding(
+        META, pkg, at,
+        f"{what} while this goroutine already {verb} {lk.key}: Go mutexes are not reentrant, so it blocks forever",
+        symbol=f"{lk.key}.{lk.name}",
+        related=[Related(pkg.location(lk.call), f"{lk.key} locked here")],
+        fix=f"release {lk.key} first, or call a variant that expects the lock to be held",
+    )
+
+
+def _held_until(lk: LockOp, ops: list[LockOp], body: Node) -> int:
+    """Byte offset where the lock is released on the straight path (end of body if never)."""
+    un = _LOCKS[lk.name]
+    for o in ops:
+        if o.key == lk.key and o.name == un and not o.deferred and o.call.start_byte > lk.call.start_byte:
+            return o.call.start_byte
+    return body.end_byte
+
+
+def _receiver_name(fn: Node) -> str:
+    if fn.type != "method_declaration":
+        return ""
+    recv = fn.child_by_field_name("receiver")
+    for p in descendants(recv, "parameter_declaration") if recv is not None else []:
+        n = p.child_by_field_name("name")
+        return text(n) if n is not None else ""
+    return ""
+
+
+def _same_recv_method(pkg: Package, call: Node, recv: str) -> FuncDecl | None:
+    fn = strip_parens(call.child_by_field_name("function"))
+    if fn is None or fn.type != "selector_expression":
+        return None
+    operand = fn.child_by_field_name("operand")
+    if text(operand) != recv or (call.parent is not None and call.parent.type in ("go_statement", "defer_statement")):
+        return None
+    return pkg.method_decl(pkg.type_of(operand), text(fn.child_by_field_name("field")))
+
+
+def _locks_in(pkg: Package, fd: FuncDecl, summaries: dict[int, set[tuple[str, str]]], depth: int) -> set[tuple[str, str]]:
+    """(mutex path relative to the receiver, Lock/RLock) that ``fd`` takes before releasing."""
+    cached = summaries.get(fd.node.id)
+    if cached is not None:
+        return cached
+    summaries[fd.node.id] = set()
+    out: set[tuple[str, str]] = set()
+    body = fd.body
+    recv = fd.recv_name
+    if body is None or not recv:
+        return out
+    first: dict[str, str] = {}
+    for o in _lock_ops(pkg, body):
+        if o.key == recv or o.key.startswith(recv + "."):
+            first.setdefault(o.key[len(recv):], o.name)
+    out |= {(r, m) for r, m in first.items() if m in _LOCKS}
+    if depth > 1:
+        for call in own_descendants(body, "call_expression"):
+            target = _same_recv_method(pkg, call, recv)
+            if target is not None and target.node.id != fd.node.id:
+                out |= {(r, m) for r, m in _locks_in(pkg, target, summaries, depth - 1) if r not in first}
+    summaries[fd.node.id] = out
+    return out
+
+
+# --- WaitGroups ----------------------------------------------------------------------------------
+
+def _waitgroups(pkg: Package, ctx: RuleContext, root: Node) -> Iterator[Finding]:
+    for g in descendants(root, "go_statement"):
+        call = g.named_children[0] if g.named_children else None
+        lit = strip_parens(call.child_by_field_name("function")) if call is not None and call.type == "call_expression" else None
+        if lit is None or lit.type != "func_literal":
+            continue
+        body = lit.child_by_field_name("body")
+        parent_fn = lit.parent
+        while parent_fn is not None and parent_fn.type not in FUNC_KINDS:
+            parent_fn = parent_fn.parent
+        if body is None or parent_fn is None:
+            continue
+        waits = [c for c in own_descendants(parent_fn, "call_expression") if _wg_call(pkg, c) == "Wait" and c.start_byte > g.end_byte]
+        if not waits:
+            continue
+        wait_keys = {text(c.child_by_field_name("function").child_by_field_name("operand")) for c in waits}
+        calls = own_descendants(body, "call_expression")
+        # An Add followed by a go statement counts a goroutine this one starts: fine.
+        spawns = [n.start_byte for n in own_descendants(body, "go_statement")]
+        for c in calls:
+            kind = _wg_call(pkg, c)
+            key = text(c.child_by_field_name("function").child_by_field_name("operand")) if kind else ""
+            if key not in wait_keys:
+                continue
+            if kind == "Add" and not any(b > c.start_byte for b in spawns):
+                yield ctx.finding(
+                    META, pkg, c,
+                    f"{key}.Add runs inside the goroutine it counts: {key}.Wait() can return before it, "
+                    "or panic when the counter goes negative",
+                    symbol=f"{key}.Add", related=[Related(pkg.location(waits[0]), "the Wait")],
+                    fix=f"call {key}.Add before the go statement",
+                )
+            elif kind == "Done" and (c.parent is None or c.parent.type != "defer_statement"):
+                early = next((r for r in own_descendants(body, "return_statement") if r.start_byte < c.start_byte), None)
+                if early is not None:
+                    yield ctx.finding(
+                        META, pkg, waits[0],
+                        f"{key}.Wait() blocks forever when the goroutine returns at line {early.start_point[0] + 1} "
+                        f"without calling {key}.Done()",
+                        symbol=f"{key}.Done", related=[Related(pkg.location(early), "Done is skipped here"),
+                                                       Related(pkg.location(c), "the only Done")],
+                        fix=f"`defer {key}.Done()` as the goroutine's first statement",
+                    )
+
+
+def _wg_call(pkg: Package, call: Node) -> str:
+    fn = strip_parens(call.child_by_field_name("function"))
+    if fn is None or fn.type != "selector_expression":
+        return ""
+    name = text(fn.child_by_field_name("field"))
+    if name not in ("Add", "Done", "Wait"):
+        return ""
+    t = pkg.type_of(fn.child_by_field_name("operand")).deref()
+    return name if t.kind == "named" and t.pkg == "sync" and t.name == "WaitGroup" else ""
+
+
+__all__ = ["META", "check", "goroutine_of"]

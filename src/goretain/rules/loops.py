@@ -1,0 +1,196 @@
+"""GR203 for-select-missing-exit.
+
+A goroutine running ``for { select { ... } }`` (or ``for { v := <-ch ... }``) with no
+way out - no ``return``, no ``break`` that leaves the loop, no case on ``ctx.Done()`` or
+a done/quit/stop channel, no ``v, ok := <-ch`` closed-channel check - can never end:
+when its producers go away it blocks forever, holding its stack and captures.
+Program-lifetime goroutines started from ``init`` or ``main`` are left alone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from tree_sitter import Node
+
+from goretain.findings import Confidence, Finding, Related, Severity
+from goretain.rules.base import RuleContext, RuleMeta, register
+from goretain.rules.chanflow import exits, go_statement_of, go_targets
+from goretain.rules.flow import loop_body, loop_header, own_descendants
+from goretain.source.package import Package
+from goretain.source.syntax import FUNC_KINDS, contains, descendants, statements, strip_parens, text
+
+META = RuleMeta(
+    id="GR203",
+    name="for-select-missing-exit",
+    category="for-select-missing-exit",
+    summary="a goroutine's for-select loop has no way out",
+    severity=Severity.WARNING,
+    confidence=Confidence.MEDIUM,
+    docs=(
+        "A goroutine that loops over `select` (or over a bare receive) with no `return`, no "
+        "`break` out of the loop, no case on `ctx.Done()` or a done/quit channel and no "
+        "`v, ok := <-ch` check can never finish. When the code feeding its channels stops, the "
+        "goroutine stays blocked forever together with everything it references. Add a case on "
+        "`ctx.Done()` (or a done channel closed on shutdown) that returns."
+    ),
+    bad=(
+        "package p\n\n"
+        "func watch(events chan string, out chan string) {\n"
+        "\tgo func() {\n"
+        "\t\tfor {\n"
+        "\t\t\tselect {\n"
+        "\t\t\tcase e := <-events:\n"
+        "\t\t\t\tout <- e\n"
+        "\t\t\t}\n"
+        "\t\t}\n"
+        "\t}()\n"
+        "}\n"
+    ),
+    good=(
+        "package p\n\n"
+        "import \"context\"\n\n"
+        "func watch(ctx context.Context, events chan string, out chan string) {\n"
+        "\tgo func() {\n"
+        "\t\tfor {\n"
+        "\t\t\tselect {\n"
+        "\t\t\tcase e := <-events:\n"
+        "\t\t\t\tout <- e\n"
+        "\t\t\tcase <-ctx.Done():\n"
+        "\t\t\t\treturn\n"
+        "\t\t\t}\n"
+        "\t\t}\n"
+        "\t}()\n"
+        "}\n"
+    ),
+    fix="add a case on ctx.Done() (or a done channel closed on shutdown) that returns",
+)
+
+_STOP_NAME = re.compile(r"(?i)(done|quit|stop|clos|exit|shutdown|cancel|die|dying|kill|term|finish|abort)")
+_LIFETIME_FUNCS = frozenset({"init", "main"})
+
+
+@register(META)
+def check(pkg: Package, ctx: RuleContext) -> Iterator[Finding]:
+    targets: set[str] | None = None
+    for f in pkg.files:
+        if b"for {" not in f.src or b"<-" not in f.src:
+            continue
+        if targets is None:
+            targets = go_targets(pkg)
+        for loop in descendants(f.root, "for_statement"):
+            if loop_header(loop) is not None:
+                continue
+            g = _goroutine(pkg, loop, targets)
+            if g is None:
+                continue
+            found = _stuck(loop)
+            if found is not None:
+                yield ctx.finding(
+                    META, pkg, loop,
+                    f"goroutine loops forever over {found}: no case returns, breaks out, or watches "
+                    "ctx.Done() / a done channel, so it never ends",
+                    symbol=_func_name(loop),
+                    related=[Related(pkg.location(g), "goroutine started here")],
+                )
+
+
+def _goroutine(pkg: Package, loop: Node, targets: set[str]) -> Node | None:
+    """The go statement (or go-started function) whose goroutine runs the loop."""
+    cur = loop.parent
+    while cur is not None:
+        if cur.type == "func_literal":
+            g = go_statement_of(cur)
+            if g is not None:
+                return None if _in_lifetime_func(g) else g
+            return None  # a callback: who runs it is unknown
+        if cur.type in ("function_declaration", "method_declaration"):
+            name = text(cur.child_by_field_name("name"))
+            return cur if name in targets and name not in _LIFETIME_FUNCS else None
+        cur = cur.parent
+    return None
+
+
+def _in_lifetime_func(g: Node) -> bool:
+    cur = g.parent
+    while cur is not None and cur.type != "source_file":
+        if cur.type == "function_declaration" and text(cur.child_by_field_name("name")) in _LIFETIME_FUNCS:
+            return True
+        cur = cur.parent
+    return False
+
+
+def _stuck(loop: Node) -> str | None:
+    """What the exit-less loop waits on ("a select on jobs"), or None if it can end."""
+    body = loop_body(loop)
+    stmts = statements(body)
+    if not stmts:
+        return None
+    waits = [s for s in stmts if s.type == "select_statement"]
+    recv = [s for s in stmts if _bare_receive(s)]
+    if not waits and not recv:
+        return None
+    for n in own_descendants(loop, "return_statement", "break_statement", "goto_statement", "call_expression",
+                             "receive_statement", "unary_expression"):
+        t = n.type
+        if t in ("return_statement", "goto_statement"):
+            return None
+        if t == "break_statement" and _leaves(n, loop):
+            return None
+        if t == "call_expression" and exits(n):
+            return None
+        if t == "receive_statement" and len(_left(n)) == 2:
+            return None  # v, ok := <-ch: the closed check usually leads out
+        if t == "unary_expression" and text(n.child_by_field_name("operator")) == "<-":
+            operand = strip_parens(n.child_by_field_name("operand"))
+            if operand is not None and (_STOP_NAME.search(text(operand)) or text(operand).endswith("Done()")):
+                return None
+    if waits:
+        chans = [text(strip_parens(u.child_by_field_name("operand"))) for u in own_descendants(waits[0], "unary_expression")
+                 if text(u.child_by_field_name("operator")) == "<-"]
+        return "a select on " + ", ".join(dict.fromkeys(chans)) if chans else "a select"
+    return "a receive"
+
+
+def _left(recv: Node) -> list[Node]:
+    left = recv.child_by_field_name("left")
+    return [c for c in left.named_children] if left is not None else []
+
+
+def _bare_receive(stmt: Node) -> bool:
+    n = stmt
+    if n.type == "expression_statement" and n.named_children:
+        n = n.named_children[0]
+    elif n.type in ("short_var_declaration", "assignment_statement"):
+        right = n.child_by_field_name("right")
+        n = right.named_children[0] if right is not None and right.named_children else n
+    n = strip_parens(n)
+    return n is not None and n.type == "unary_expression" and text(n.child_by_field_name("operator")) == "<-"
+
+
+def _leaves(brk: Node, loop: Node) -> bool:
+    label = next((c for c in brk.named_children if c.type == "label_name"), None)
+    cur = brk.parent
+    if label is not None:
+        name = text(label)
+        while cur is not None and cur.type not in FUNC_KINDS:
+            if cur.type == "labeled_statement" and text(cur.child_by_field_name("label")) == name:
+                return contains(cur, loop)
+            cur = cur.parent
+        return False
+    while cur is not None and cur.type not in FUNC_KINDS:
+        if cur.type in ("for_statement", "expression_switch_statement", "type_switch_statement", "select_statement"):
+            return cur.id == loop.id
+        cur = cur.parent
+    return False
+
+
+def _func_name(n: Node) -> str:
+    cur = n.parent
+    while cur is not None and cur.type not in ("function_declaration", "method_declaration"):
+        cur = cur.parent
+    return text(cur.child_by_field_name("name")) if cur is not None else ""
+
+
+__all__ = ["META", "check"]

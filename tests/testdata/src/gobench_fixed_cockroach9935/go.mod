@@ -1,0 +1,3 @@
+module example.com/gobench_fixed_cockroach9935
+
+go 1.23

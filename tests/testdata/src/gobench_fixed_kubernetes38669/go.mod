@@ -1,0 +1,3 @@
+module example.com/gobench_fixed_kubernetes38669
+
+go 1.23

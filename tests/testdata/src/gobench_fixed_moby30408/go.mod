@@ -1,0 +1,3 @@
+module example.com/gobench_fixed_moby30408
+
+go 1.23

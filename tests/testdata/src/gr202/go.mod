@@ -1,0 +1,3 @@
+module example.com/gr202
+
+go 1.22

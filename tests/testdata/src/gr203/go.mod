@@ -1,0 +1,3 @@
+module example.com/gr203
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/gr401
+
+go 1.22
