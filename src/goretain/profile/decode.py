@@ -15,7 +15,15 @@ from goretain.errors import UserError
 from goretain.profile import textdump
 from goretain.profile.samples import SampleDecodeError, decode_samples
 from goretain.profile.schema import message_class
-from goretain.profile.types import GOROUTINELEAK, Frame, Label, Mapping, Profile, classify
+from goretain.profile.types import (
+    GOROUTINELEAK,
+    Frame,
+    FrameTable,
+    Label,
+    Mapping,
+    Profile,
+    classify,
+)
 
 _MAX_FILE = 4 << 30
 
@@ -116,16 +124,9 @@ def _parse_proto(data: bytes, source: str) -> Profile:
     for fn in msg.function:
         funcs[fn.id] = (s(fn.name) or s(fn.system_name), s(fn.filename))
     # Locations -> frames (inlined lines expanded, innermost first).
-    frame_ids: dict[Frame, int] = {}
-    frames: list[Frame] = []
-
-    def frame_index(fr: Frame) -> int:
-        idx = frame_ids.get(fr)
-        if idx is None:
-            idx = frame_ids[fr] = len(frames)
-            frames.append(fr)
-        return idx
-
+    table = FrameTable()
+    frames = table.frames
+    frame_index = table.index
     loc_ids: list[int] = []
     loc_frames: list[list[int]] = []
     for loc in msg.location:

@@ -12,7 +12,7 @@ import re
 import numpy as np
 
 from goretain.errors import UserError
-from goretain.profile.types import GOROUTINE, Frame, Profile
+from goretain.profile.types import GOROUTINE, Frame, FrameTable, Profile
 
 _HEADER = re.compile(
     r"^goroutine (\d+)(?: gp=\S+)?(?: m=\S+)?(?: mp=\S+)? \[([^\]]*)\](?: \{.*\})?:\s*$"
@@ -66,15 +66,9 @@ def parse_state(status: str) -> tuple[str, int, bool]:
 
 def parse(data: bytes, source: str) -> Profile:
     text = data.decode("utf-8", errors="replace")
-    frame_ids: dict[Frame, int] = {}
-    frames: list[Frame] = []
-
-    def fidx(fr: Frame) -> int:
-        i = frame_ids.get(fr)
-        if i is None:
-            i = frame_ids[fr] = len(frames)
-            frames.append(fr)
-        return i
+    table = FrameTable()
+    frames = table.frames
+    fidx = table.index
 
     stacks: list[list[int]] = []
     states: list[str] = []

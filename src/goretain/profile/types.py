@@ -29,6 +29,21 @@ class Frame:
         return f"{self.function} {self.file}:{self.line}" if self.file else self.function
 
 
+class FrameTable:
+    """Interns frames: each distinct frame gets one index into ``frames``."""
+
+    def __init__(self) -> None:
+        self.frames: list[Frame] = []
+        self._ids: dict[Frame, int] = {}
+
+    def index(self, fr: Frame) -> int:
+        idx = self._ids.get(fr)
+        if idx is None:
+            idx = self._ids[fr] = len(self.frames)
+            self.frames.append(fr)
+        return idx
+
+
 @dataclass(frozen=True)
 class Mapping:
     id: int
