@@ -7,7 +7,7 @@ import os
 import pytest
 
 from goretain.rules.base import all_rules
-from goretain.rules.docs import readme_examples, update_readme
+from goretain.rules.docs import example_gomod, readme_examples, update_readme
 from tests.conftest import ROOT
 from tests.wantcheck import run_dir
 
@@ -41,6 +41,9 @@ def test_readme_example(rid: str, kind: str, code: str, tmp_path: object) -> Non
     os.makedirs(d)
     with open(os.path.join(d, "example.go"), "w", encoding="utf-8") as fh:
         fh.write(code)
+    if example_gomod(rid):
+        with open(os.path.join(d, "go.mod"), "w", encoding="utf-8") as fh:
+            fh.write(example_gomod(rid))
     got = [f for f in run_dir(d, (rid,)) if f.rule == rid]
     if kind == "bad":
         assert got, f"{rid}'s bad example is not flagged"

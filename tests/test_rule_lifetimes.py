@@ -8,6 +8,7 @@ import os
 import pytest
 
 from goretain.rules.base import all_rules
+from goretain.rules.docs import example_gomod
 from tests.wantcheck import run_dir
 
 LIFETIME_RULES = [rid for rid in ("GR103", "GR104", "GR302", "GR303", "GR304", "GR501") if rid in all_rules()]
@@ -27,8 +28,7 @@ def _write(tmp: str, code: str, gomod: str = "") -> str:
 @pytest.mark.parametrize("rid", LIFETIME_RULES)
 def test_bad_example_flagged(rid: str, tmp_path: object) -> None:
     meta = all_rules()[rid].meta
-    # GR303's examples are about Go < 1.23 timers.
-    gomod = "module example.com/x\n\ngo 1.21\n" if rid == "GR303" else ""
+    gomod = example_gomod(rid)
     got = [f for f in run_dir(_write(str(tmp_path), meta.bad, gomod), (rid,)) if f.rule == rid]
     assert got, f"{rid}'s bad example is not flagged"
     assert all(f.message and f.fix for f in got)
@@ -37,7 +37,7 @@ def test_bad_example_flagged(rid: str, tmp_path: object) -> None:
 @pytest.mark.parametrize("rid", LIFETIME_RULES)
 def test_good_example_clean(rid: str, tmp_path: object) -> None:
     meta = all_rules()[rid].meta
-    gomod = "module example.com/x\n\ngo 1.21\n" if rid == "GR303" else ""
+    gomod = example_gomod(rid)
     got = [f for f in run_dir(_write(str(tmp_path), meta.good, gomod), (rid,)) if f.rule == rid]
     assert not got, [f.message for f in got]
 

@@ -1,1 +1,15 @@
 """Rule modules; importing this package registers every rule."""
+
+import goretain.rules.cancel  # noqa: F401  (GR302)
+import goretain.rules.channels  # noqa: F401  (GR202)
+import goretain.rules.closers  # noqa: F401  (GR304)
+import goretain.rules.defers  # noqa: F401  (GR301)
+import goretain.rules.finalizers  # noqa: F401  (GR501)
+import goretain.rules.goroutines  # noqa: F401  (GR201)
+import goretain.rules.growth  # noqa: F401  (GR103)
+import goretain.rules.locks  # noqa: F401  (GR401)
+import goretain.rules.loops  # noqa: F401  (GR203)
+import goretain.rules.maps  # noqa: F401  (GR101, GR102)
+import goretain.rules.subslice  # noqa: F401  (GR104)
+import goretain.rules.timers  # noqa: F401  (GR303)
+from goretain.rules import suppression  # noqa: F401  (GR000)

@@ -40,6 +40,8 @@ class RuleMeta:
     bad: str
     good: str
     fix: str
+    # The go.mod `go` version the bad/good examples assume, for version-gated rules.
+    example_go: str = ""
 
     def __post_init__(self) -> None:
         if self.category not in CATEGORIES:

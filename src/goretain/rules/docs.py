@@ -25,6 +25,8 @@ def rule_examples() -> str:
         if not m.bad.strip():
             continue
         parts.append(f"### {rid} {m.name}\n\n{m.docs.strip()}\n")
+        if m.example_go:
+            parts.append(f"The examples assume a module whose go.mod says `go {m.example_go}`.\n")
         parts.append(f"Bad:\n\n<!-- {rid}:bad -->\n```go\n{m.bad.strip()}\n```\n")
         parts.append(f"Good:\n\n<!-- {rid}:good -->\n```go\n{m.good.strip()}\n```\n")
         parts.append(f"Fix: {m.fix}\n")
@@ -42,6 +44,12 @@ def _replace(doc: str, markers: tuple[str, str], body: str, placeholder: str) ->
 def update_readme(doc: str) -> str:
     doc = _replace(doc, TABLE, rules_table(), "RULES_TABLE")
     return _replace(doc, EXAMPLES, rule_examples(), "RULE_EXAMPLES")
+
+
+def example_gomod(rid: str) -> str:
+    """A go.mod for running a rule's examples ("" when they need none)."""
+    meta = all_rules()[rid].meta
+    return f"module example.com/example\n\ngo {meta.example_go}\n" if meta.example_go else ""
 
 
 def readme_examples(doc: str) -> list[tuple[str, str, str]]:

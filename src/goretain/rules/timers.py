@@ -8,6 +8,7 @@ or later in go.mod, or no go.mod: the new one), and each message says which.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from tree_sitter import Node
@@ -15,6 +16,7 @@ from tree_sitter import Node
 from goretain.findings import Confidence, Finding, Related, Severity
 from goretain.rules.base import RuleContext, RuleMeta, register
 from goretain.rules.flow import enclosing_in_func, own_descendants, unbounded_loop
+from goretain.rules.longlived import _find_words
 from goretain.rules.ownership import Classifier, Spec, analyse, up
 from goretain.source.package import Package, VarDecl
 from goretain.source.scope import Binding
@@ -86,6 +88,7 @@ func Poll(stop <-chan struct{}, work func()) {
 }
 """,
     fix="create one time.NewTicker/NewTimer outside the loop and `defer t.Stop()`",
+    example_go="1.21",
 )
 
 _SPEC = Spec(methods=frozenset({"Stop"}))
@@ -105,7 +108,7 @@ def _version_note(pkg: Package) -> tuple[bool, str]:
 @register(GR303)
 def check(pkg: Package, ctx: RuleContext) -> Iterable[Finding]:
     files = [f for f in pkg.files if b"time." in f.src and (b".Tick" in f.src or b"NewTicker" in f.src
-                                                            or b".After" in f.src)]
+                                                            or b".After" in f.src or b"NewTimer" in f.src)]
     if not files:
         return []
     new, note = _version_note(pkg)
@@ -114,7 +117,7 @@ def check(pkg: Package, ctx: RuleContext) -> Iterable[Finding]:
     for f in files:
         for call in descendants(f.root, "call_expression"):
             q, name = call_name(call)
-            if name not in ("Tick", "NewTicker", "After", "AfterFunc") or not q or "." in q:
+            if name not in ("Tick", "NewTicker", "NewTimer", "After", "AfterFunc") or not q or "." in q:
                 continue
             fn = strip_parens(call.child_by_field_name("function"))
             operand = fn.child_by_field_name("operand") if fn is not None else None
@@ -124,6 +127,9 @@ def check(pkg: Package, ctx: RuleContext) -> Iterable[Finding]:
             if name == "AfterFunc":
                 found = _after_func(pkg, ctx, call, note)
             elif new:
+                if name in ("NewTicker", "NewTimer") and not pkg.file_of(call).is_test:
+                    found = referenced_timer(pkg, ctx, call, name, note)
+            elif name == "NewTimer":
                 continue
             elif name == "Tick":
                 found = _tick(pkg, ctx, call, note)
@@ -272,3 +278,124 @@ def _large_capture(pkg: Package, ctx: RuleContext, lit: Node) -> tuple[Node, obj
         if size >= ctx.large_object_bytes:
             return ident, t, size
     return None
+
+
+# --- Go 1.23+: only timers that stay referenced -----------------------------------------------
+
+def referenced_timer(pkg: Package, ctx: RuleContext, call: Node, name: str, note: str) -> Finding | None:
+    """From Go 1.23 an unstopped ticker/timer is collected once unreferenced, so report one
+    only when something long-lived keeps it: a package var or a field of a struct a
+    package var holds (and nothing in the package stops it), or a goroutine that loops
+    forever without stopping it."""
+    kind = "ticker" if name == "NewTicker" else "timer"
+    rule = (f"{note}, so the Go 1.23+ rule applies: an unstopped {kind} is only collected once nothing "
+            f"references it")
+    stored = _stored_long_lived(pkg, call)
+    if stored is not None:
+        place, label, word = stored
+        if _stopped_or_handed_off(pkg, word, label != word):
+            return None
+        msg = (f"{rule}; this time.{name} is kept by {place} and nothing in package {pkg.name} calls Stop on "
+               f"it, so it stays referenced and keeps firing for the life of the process")
+        return ctx.finding(GR303, pkg, call, msg, symbol=f"{pkg.name}.{label}",
+                           fix=f"call {label}.Stop() when its owner shuts down, or do not keep the {kind}")
+    if name != "NewTicker":
+        return None
+    local = _local_name(pkg, call)
+    fn = enclosing_func(call)
+    if local is None or fn is None or not _in_goroutine(pkg, fn) or not _never_returns(pkg, call):
+        return None
+    body = fn.child_by_field_name("body")
+    if body is None or re.search(rf"\b{re.escape(local)}\s*\.\s*Stop\s*\(", text(body)):
+        return None
+    msg = (f"{rule}; ticker {local} from time.NewTicker is used by a goroutine whose loop never ends and "
+           f"never calls Stop, so the goroutine keeps it referenced and ticking for the life of the process")
+    return ctx.finding(GR303, pkg, call, msg, symbol=f"{pkg.name}.{local}", confidence=Confidence.MEDIUM,
+                       fix=f"give the loop an exit (a done channel or context) and defer {local}.Stop()")
+
+
+def _stored_long_lived(pkg: Package, call: Node) -> tuple[str, str, str] | None:
+    """(where, label, name) when the new timer goes straight into a long-lived place."""
+    from goretain.rules.subslice import long_lived_place
+
+    p = up(call)
+    if p is None or p.type != "expression_list" or p.parent is None:
+        return None
+    stmt = p.parent
+    if stmt.type == "var_spec" and stmt.parent is not None and stmt.parent.type in ("var_declaration", "source_file") \
+            and (stmt.parent.parent is None or stmt.parent.parent.type == "source_file"):
+        names = stmt.children_by_field_name("name")
+        if len(names) == 1:
+            return f"package-level {text(names[0])}", text(names[0]), text(names[0])
+        return None
+    if stmt.type != "assignment_statement" or stmt.child_by_field_name("right") is None \
+            or stmt.child_by_field_name("right").id != p.id:
+        return None
+    lefts = expr_list(stmt.child_by_field_name("left"))
+    if len(lefts) != 1:
+        return None
+    place = long_lived_place(pkg, lefts[0])
+    if not place:
+        return None
+    left = strip_parens(lefts[0])
+    word = text(left.child_by_field_name("field")) if left is not None and left.type == "selector_expression" \
+        else text(left)
+    return place, text(lefts[0]), word
+
+
+def _stopped_or_handed_off(pkg: Package, word: str, is_field: bool) -> bool:
+    """Any mention of the var/field other than reading .C, Reset or (re)assigning it: a Stop,
+    or a hand-off (argument, return, alias) to code that may stop it."""
+    w = word.encode()
+    for f in pkg.files:
+        for start, _ in _find_words(f.src, [w]) if w in f.src else ():
+            node = f.root.named_descendant_for_byte_range(start, start + len(w))
+            if node is None or node.type != ("field_identifier" if is_field else "identifier"):
+                continue
+            if not is_field and pkg.resolve(node) is not pkg.vars.get(word):
+                continue  # another variable of the same name
+            if is_field and (node.parent is None or node.parent.type != "selector_expression"):
+                continue  # the field's declaration, a composite literal key
+            x = node.parent if is_field and node.parent is not None else node
+            p = up(x)
+            if p is None or p.type in ("var_spec", "field_declaration", "parameter_declaration", "keyed_element"):
+                continue
+            if p.type == "selector_expression" and text(p.child_by_field_name("operand")) == text(x):
+                member = text(p.child_by_field_name("field"))
+                if member == "Stop":
+                    return True
+                if member in ("C", "Reset"):
+                    continue
+                return True
+            if p.type == "expression_list" and p.parent is not None and p.parent.type == "assignment_statement" \
+                    and p.parent.child_by_field_name("left") is not None \
+                    and p.parent.child_by_field_name("left").id == p.id:
+                continue  # (re)assigned: the old value may leak, but that is another question
+            return True
+    return False
+
+
+def _local_name(pkg: Package, call: Node) -> str | None:
+    p = up(call)
+    if p is None or p.type != "expression_list" or p.parent is None \
+            or p.parent.type not in ("short_var_declaration", "var_spec", "assignment_statement"):
+        return None
+    stmt = p.parent
+    lefts = stmt.children_by_field_name("name") if stmt.type == "var_spec" else expr_list(stmt.child_by_field_name("left"))
+    if len(lefts) != 1 or lefts[0].type != "identifier":
+        return None
+    b = pkg.resolve(lefts[0])
+    return text(lefts[0]) if isinstance(b, Binding) and not isinstance(b, VarDecl) else None
+
+
+def _in_goroutine(pkg: Package, fn: Node) -> bool:
+    """fn is ``go func() {...}()`` or a function started with ``go f(...)`` / ``go x.m(...)``."""
+    if fn.type == "func_literal":
+        call = up(fn)
+        return call is not None and call.type == "call_expression" and call.parent is not None \
+            and call.parent.type == "go_statement"
+    name = text(fn.child_by_field_name("name"))
+    if not name:
+        return False
+    pat = re.compile(rf"\bgo\s+[\w.]*\b{re.escape(name)}\s*\(")
+    return any(b"go " in f.src and pat.search(f.src.decode("utf-8", "replace")) for f in pkg.files)

@@ -1,0 +1,525 @@
+"""GR104: a small sub-slice of a big buffer stored somewhere long-lived keeps all of it.
+
+A sub-slice ``b[i:j]`` (or substring ``s[i:j]``, or ``bytes.TrimSpace(b)`` and friends)
+shares its operand's backing array: storing it keeps the whole buffer reachable. The rule
+looks for sub-slices of buffers that are big or of unknown size (a whole file or body
+read with ``io.ReadAll``/``os.ReadFile``, a large ``make([]byte, N)``, a parameter named
+like a buffer, a ``string(...)`` of one of those) that reach a long-lived place: a
+package-level variable, map or slice, a field of a struct a package-level variable
+holds, or a channel. ``bufio.Scanner.Bytes()`` (and ``Reader.ReadSlice``/``ReadLine``)
+results are reported when stored at all: the next call overwrites them.
+
+The value is followed one step: directly at the store (also inside a composite literal)
+or through one local variable bound to it. Any call in between (``bytes.Clone``,
+``strings.Clone``, ``string(b[i:j])``, ``append([]byte(nil), ...)``) copies it and ends
+the search.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+
+from tree_sitter import Node
+
+from goretain.findings import Confidence, Finding, Related, Severity
+from goretain.rules.base import RuleContext, RuleMeta, register
+from goretain.rules.longlived import (
+    Model,
+    _build,
+    _find_words,
+    _init_text,
+    _init_time,
+    _reachable_structs,
+    _shapes,
+    _up,
+)
+from goretain.source.package import Package, VarDecl
+from goretain.source.scope import Binding
+from goretain.source.syntax import (
+    FUNC_KINDS,
+    call_args,
+    call_name,
+    descendants,
+    expr_list,
+    strip_parens,
+    text,
+)
+from goretain.source.types import GoType, const_int
+
+GR104 = RuleMeta(
+    id="GR104",
+    name="subslice-retention",
+    category="subslice-retention",
+    summary="a sub-slice of a big buffer is stored somewhere long-lived and keeps the whole buffer",
+    severity=Severity.WARNING,
+    confidence=Confidence.MEDIUM,
+    docs="""
+A sub-slice `b[i:j]` shares the backing array of `b`, and a substring `s[i:j]` shares
+the bytes of `s`: as long as the small piece is reachable, so is the whole buffer. Keeping
+a 16-byte token cut out of a 1 MiB request body in a package-level cache keeps the
+megabyte alive for as long as the cache entry.
+
+The rule reports sub-slices (also `bytes.TrimSpace`, `strings.TrimPrefix` and the other
+trim functions, which return sub-slices) of buffers that are large or of unknown size - a
+whole file or body (`io.ReadAll`, `os.ReadFile`), a `make([]byte, N)` of at least the
+large-object size, a parameter named like a buffer (`buf`, `data`, `body`, `payload`,
+`raw`, `b`), or `string(...)` of one of those - when the piece is stored in a package-level
+variable, map or slice, in a field of a struct a package-level variable holds, or sent on
+a channel. Results of `bufio.Scanner.Bytes()` and `bufio.Reader.ReadSlice`/`ReadLine` are
+reported whenever they are stored: the next `Scan` overwrites them.
+
+Copies are fine: `bytes.Clone`, `strings.Clone`, `string(b[i:j])` (a conversion copies),
+`append([]byte(nil), b[i:j]...)`, `copy`. Stores made only at initialisation are not
+reported.
+""",
+    bad="""package p
+
+import "io"
+
+var tokens = map[string][]byte{}
+
+func Remember(name string, r io.Reader) error {
+	body, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	tokens[name] = body[:16]
+	return nil
+}
+""",
+    good="""package p
+
+import (
+	"bytes"
+	"io"
+)
+
+var tokens = map[string][]byte{}
+
+func Remember(name string, r io.Reader) error {
+	body, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	tokens[name] = bytes.Clone(body[:16])
+	return nil
+}
+""",
+    fix="store a copy: bytes.Clone(b[i:j]), strings.Clone(s[i:j]) or append([]byte(nil), b[i:j]...)",
+)
+
+_BUFFER_NAME = re.compile(r"^(b|buf|buffer|data|body|payload|raw)$|(Buf|Buffer|Data|Body|Payload|Raw)$")
+_WHOLE_READS = frozenset({("io", "ReadAll"), ("ioutil", "ReadAll"), ("os", "ReadFile"), ("ioutil", "ReadFile")})
+# Functions returning a sub-slice of their first argument.
+_TRIMS = frozenset({"TrimSpace", "TrimPrefix", "TrimSuffix", "Trim", "TrimLeft", "TrimRight", "TrimFunc",
+                    "TrimLeftFunc", "TrimRightFunc"})
+_OVERWRITTEN = frozenset({"Bytes", "ReadSlice", "ReadLine"})  # of bufio.Scanner / bufio.Reader
+_WRAPPERS = frozenset({"parenthesized_expression", "literal_element", "keyed_element", "literal_value",
+                       "composite_literal"})
+SCANNER = "scanner"
+
+
+class _Source:
+    """Where a big buffer comes from."""
+
+    def __init__(self, node: Node, what: str, kind: str = "") -> None:
+        self.node, self.what, self.kind = node, what, kind
+
+
+# --- sources ------------------------------------------------------------------------------
+
+def _buffer_source(pkg: Package, ctx: RuleContext, expr: Node | None, depth: int = 0) -> _Source | None:
+    """The big (or unknown-size) buffer expr denotes, if any."""
+    expr = strip_parens(expr)
+    if expr is None or depth > 4:
+        return None
+    if expr.type == "call_expression":
+        inner = _sub_slice_operand(pkg, expr)
+        if inner is not None:
+            return _buffer_source(pkg, ctx, inner, depth + 1)
+        return _call_source(pkg, ctx, expr, depth)
+    if expr.type == "slice_expression":
+        return _buffer_source(pkg, ctx, expr.child_by_field_name("operand"), depth + 1)
+    if expr.type != "identifier":
+        return None
+    b = pkg.resolve(expr)
+    if not isinstance(b, Binding) or isinstance(b, VarDecl):
+        return None
+    if b.kind == "param":
+        t = pkg.underlying(pkg.binding_type(b))
+        if _bytes_or_string(t) and _BUFFER_NAME.search(b.name):
+            return _Source(b.ident, f"the buffer passed in as {b.name}")
+        return None
+    if b.kind in ("short", "var") and b.values:
+        v = b.values[b.index] if b.index < len(b.values) else b.values[0]
+        if len(b.values) == 1 and b.index > 0:
+            v = b.values[0]  # x, err := io.ReadAll(r)
+        if v.start_byte <= expr.start_byte < v.end_byte:
+            return None
+        return _buffer_source(pkg, ctx, v, depth + 1)
+    return None
+
+
+def _bytes_or_string(t: GoType) -> bool:
+    if t.kind == "basic" and t.name == "string":
+        return True
+    return t.kind == "slice" and t.elem is not None and t.elem.kind == "basic" and t.elem.name in ("byte", "uint8")
+
+
+def _call_source(pkg: Package, ctx: RuleContext, call: Node, depth: int) -> _Source | None:
+    q, name = call_name(call)
+    args = call_args(call)
+    if (q, name) in _WHOLE_READS and pkg.imports_of(call).get(q, "").endswith(q):
+        return _Source(call, f"the whole input read by {q}.{name} here")
+    if name in _OVERWRITTEN and q:
+        fn = strip_parens(call.child_by_field_name("function"))
+        t = pkg.type_of(fn.child_by_field_name("operand")).deref() if fn is not None else None
+        if t is not None and (t.is_named("bufio", "Scanner") or t.is_named("bufio", "Reader")):
+            return _Source(call, f"the internal buffer returned by {text(call)[:40]} here", SCANNER)
+        return None
+    if not q and name == "make" and len(args) >= 2 and _bytes_or_string(pkg.type_of(call)):
+        n = const_int(args[1], pkg.int_consts)
+        if n is not None and n >= ctx.large_object_bytes:
+            return _Source(call, f"the {n}-byte buffer allocated here")
+        return None
+    if not q and name == "string" and len(args) == 1:
+        inner = _buffer_source(pkg, ctx, args[0], depth + 1)
+        if inner is not None and inner.kind != SCANNER:
+            return _Source(inner.node, inner.what.replace("the ", "a string copy of the ", 1))
+    return None
+
+
+def _sub_slice_operand(pkg: Package, node: Node) -> Node | None:
+    """The operand whose backing array node shares (b in b[i:j], TrimSpace(b)), or None."""
+    if node.type == "slice_expression":
+        if _whole(node):
+            return None
+        return node.child_by_field_name("operand")
+    if node.type == "call_expression":
+        q, name = call_name(node)
+        if name in _TRIMS and pkg.imports_of(node).get(q) in ("bytes", "strings"):
+            args = call_args(node)
+            return args[0] if args else None
+    return None
+
+
+def _whole(sl: Node) -> bool:
+    """b[:] and b[0:len(b)]: the same slice, not a piece of it."""
+    start, end = sl.child_by_field_name("start"), sl.child_by_field_name("end")
+    operand = text(sl.child_by_field_name("operand"))
+    no_start = start is None or text(start) == "0"
+    cap = sl.child_by_field_name("capacity")
+    if no_start and (end is not None and text(end) == "0" or cap is not None and text(cap) in (f"len({operand})", f"cap({operand})")):
+        return True  # b[:0], b[0:0:len(b)]: the whole buffer, reused to write into
+    return no_start and (end is None or text(end) == f"len({operand})") and cap is None
+
+
+# --- sinks ---------------------------------------------------------------------------------
+
+class _Sinks:
+    """Is this place long-lived? (memoised per package)"""
+
+    def __init__(self, pkg: Package) -> None:
+        self.pkg = pkg
+        self._structs: set[str] | None = None
+        self._model: Model | None = None
+
+    def structs(self) -> set[str]:
+        if self._structs is None:
+            out: set[str] = set()
+            for sh in _shapes(self.pkg):
+                if sh.structs is None:
+                    sh.structs = {}
+                    _reachable_structs(self.pkg, sh.gotype, sh.structs, _init_text(self.pkg, sh.var))
+                out.update(sh.structs)
+            self._structs = out
+        return self._structs
+
+    def model(self) -> Model:
+        if self._model is None:
+            self._model = _build(self.pkg, lambda _p, _t: None, set())
+        return self._model
+
+    def place(self, x: Node | None, depth: int = 0) -> str:
+        """A description of x when it denotes a long-lived place, else ""."""
+        x = strip_parens(x)
+        if x is None or depth > 3:
+            return ""
+        if x.type == "identifier":
+            ref = self.pkg.resolve(x)
+            return f"package-level {text(x)}" if isinstance(ref, VarDecl) and not ref.file.is_test else ""
+        if x.type == "index_expression":
+            return self.place(x.child_by_field_name("operand"), depth + 1)
+        if x.type == "selector_expression":
+            operand = strip_parens(x.child_by_field_name("operand"))
+            if operand is not None and operand.type == "identifier" and self.pkg.is_package_name(operand):
+                return ""
+            if self.place(operand, depth + 1).startswith("package-level"):
+                return f"field {text(x.child_by_field_name('field'))} of {self.place(operand, depth + 1)}"
+            t = self.pkg.type_of(operand).deref()
+            if t.kind == "named" and not t.pkg and t.name in self.structs():
+                return f"field {text(x.child_by_field_name('field'))} of {t.name} (held by a package-level variable)"
+        return ""
+
+
+_LAST: list[tuple[Package, _Sinks]] = []
+
+
+def long_lived_place(pkg: Package, x: Node) -> str:
+    """A description of expression x when it denotes a long-lived place (a package var, an
+    element of one, a field of a struct a package var holds), else ""."""
+    if not _LAST or _LAST[0][0] is not pkg:
+        _LAST[:] = [(pkg, _Sinks(pkg))]
+    return _LAST[0][1].place(x)
+
+
+def _value_position(node: Node) -> Node:
+    """Climb through parentheses and composite literals: the value that gets stored."""
+    x = node
+    while x.parent is not None and x.parent.type in _WRAPPERS:
+        x = x.parent
+    p = x.parent
+    if x.type == "literal_value" or (p is not None and p.type == "unary_expression"
+                                     and text(p.child_by_field_name("operator")) == "&"):
+        x = p if p is not None else x
+    return x
+
+
+def _store(sinks: _Sinks, value: Node, worth: Callable[[], bool] = lambda: True) -> tuple[Node, str] | None:
+    """(the store statement, where) when value is stored in a long-lived place; ``worth``
+    is asked before the costly question whether the place is long-lived."""
+    x = _value_position(value)
+    p = x.parent
+    if p is None:
+        return None
+    if p.type == "send_statement" and p.child_by_field_name("value") is not None \
+            and p.child_by_field_name("value").id == x.id:
+        return p, f"channel {text(p.child_by_field_name('channel'))}"
+    if p.type == "index_expression" and p.child_by_field_name("index") is not None \
+            and p.child_by_field_name("index").id == x.id:
+        left = _assigned_left(p)
+        where = sinks.place(p.child_by_field_name("operand")) if left and worth() else ""
+        return (left, f"{where} (as a map key)") if left and where else None
+    if p.type == "argument_list" and p.parent is not None and p.parent.type == "call_expression" \
+            and call_name(p.parent) == ("", "append"):
+        args = call_args(p.parent)
+        if not args or args[0].id == x.id:
+            return None
+        target = strip_parens(args[0])
+        assign = _up(p.parent)
+        if assign is None or assign.type != "expression_list" or assign.parent is None \
+                or assign.parent.type != "assignment_statement":
+            return None
+        lefts = expr_list(assign.parent.child_by_field_name("left"))
+        if len(lefts) == 1 and target is not None and text(lefts[0]) == text(target):
+            where = sinks.place(target) if worth() else ""
+            return (assign.parent, where) if where else None
+        return None
+    if p.type == "expression_list" and p.parent is not None and p.parent.type == "assignment_statement":
+        stmt = p.parent
+        rights = expr_list(stmt.child_by_field_name("right"))
+        lefts = expr_list(stmt.child_by_field_name("left"))
+        if p.id != (stmt.child_by_field_name("right") or p).id or len(lefts) != len(rights):
+            return None
+        i = next((k for k, r in enumerate(rights) if r.id == x.id), -1)
+        where = sinks.place(lefts[i]) if i >= 0 and worth() else ""
+        return (stmt, where) if where else None
+    return None
+
+
+def _assigned_left(index: Node) -> Node | None:
+    """The assignment when index (m[k]) is on its left side."""
+    p = _up(index)
+    if p is not None and p.type == "expression_list" and p.parent is not None \
+            and p.parent.type == "assignment_statement":
+        left = p.parent.child_by_field_name("left")
+        if left is not None and left.id == p.id:
+            return p.parent
+    return None
+
+
+def _bound_local(pkg: Package, value: Node) -> tuple[Node, Binding] | None:
+    """(identifier, binding) of the local variable value initialises (``v := b[i:j]``)."""
+    x = _value_position(value)
+    p = x.parent
+    if p is None or p.type != "expression_list" or p.parent is None \
+            or p.parent.type not in ("short_var_declaration", "var_spec"):
+        return None
+    stmt = p.parent
+    rights = expr_list(stmt.child_by_field_name("right") if stmt.type == "short_var_declaration"
+                       else stmt.child_by_field_name("value"))
+    lefts = expr_list(stmt.child_by_field_name("left")) if stmt.type == "short_var_declaration" \
+        else stmt.children_by_field_name("name")
+    if len(lefts) != len(rights):
+        return None
+    i = next((k for k, r in enumerate(rights) if r.id == x.id), -1)
+    if i < 0 or lefts[i].type != "identifier":
+        return None
+    b = pkg.resolve(lefts[i])
+    return (lefts[i], b) if isinstance(b, Binding) and not isinstance(b, VarDecl) else None
+
+
+def _local_uses(pkg: Package, ident: Node, b: Binding) -> list[Node]:
+    """Uses of local b after its declaration, if it is never reassigned (a reassignment may
+    be the copy)."""
+    fn = b.func
+    if fn is None:
+        return []
+    out: list[Node] = []
+    for use in descendants(fn, "identifier"):
+        if use.start_byte <= ident.start_byte or text(use) != b.name or pkg.resolve(use) is not b:
+            continue
+        u = _up(use)
+        if u is not None and u.type == "expression_list" and u.parent is not None \
+                and u.parent.type == "assignment_statement" and _on_left(u):
+            return []
+        out.append(use)
+    return out
+
+
+def _on_left(lst: Node) -> bool:
+    left = lst.parent.child_by_field_name("left") if lst.parent is not None else None
+    return left is not None and left.id == lst.id
+
+
+# --- the rule ----------------------------------------------------------------------------
+
+_CALL_WORDS = sorted(w.encode() for w in _TRIMS | _OVERWRITTEN)
+
+
+_SOURCE_WORDS = (b"ReadAll", b"ReadFile", b"make([]byte", b"Bytes()", b"ReadSlice", b"ReadLine")
+_NAME_BEFORE_TYPE = re.compile(rb"(?:\b(?:b|buf|buffer|data|body|payload|raw)|[a-z0-9](?:Buf|Buffer|Data|Body|Payload|Raw))"
+                               rb"(?:\s*,\s*\w+)*\s+$")
+
+
+def _may_hold_buffer(src: bytes) -> bool:
+    """Cheap pre-filter: the file reads a whole input, makes a byte buffer or has a
+    parameter named like a buffer (bytes.find and a short look-behind, no full-file regex)."""
+    if any(w in src for w in _SOURCE_WORDS):
+        return True
+    for typ in (b"[]byte", b"string"):
+        i = src.find(typ)
+        while i >= 0:
+            if _NAME_BEFORE_TYPE.search(src, max(0, i - 40), i):
+                return True
+            i = src.find(typ, i + len(typ))
+    return False
+
+
+def _candidates(src: bytes, root: Node) -> Iterable[Node]:
+    """Slice expressions, and calls of the trim / overwritten-buffer methods (found by
+    name in the source: a query over every call is much slower)."""
+    if _may_hold_buffer(src):
+        yield from descendants(root, "slice_expression")
+    for start, word in _find_words(src, [w for w in _CALL_WORDS if w in src]):
+        node = root.named_descendant_for_byte_range(start, start + len(word))
+        sel = node.parent if node is not None and node.type == "field_identifier" else None
+        call = sel.parent if sel is not None and sel.type == "selector_expression" else None
+        if call is not None and call.type == "call_expression" and call.child_by_field_name("function") == sel:
+            yield call
+
+
+def _analyse_piece(pkg: Package, ctx: RuleContext, sinks: _Sinks, piece: Node) -> tuple[Node, str, _Source, Node] | None:
+    """(store, where, source, stored expression) for a piece of a big buffer that is stored."""
+    operand = _sub_slice_operand(pkg, piece)
+    direct_scan = operand is None and piece.type == "call_expression" and call_name(piece)[1] in _OVERWRITTEN
+    if operand is None and not direct_scan:
+        return None
+    memo: list[_Source | None] = []
+
+    def source() -> _Source | None:
+        if not memo:
+            memo.append(_buffer_source(pkg, ctx, piece if direct_scan else operand))
+        return memo[0]
+
+    got = _store(sinks, piece, lambda: source() is not None)
+    values = [piece]
+    if got is None:
+        local = _bound_local(pkg, piece)  # cheap syntax first; uses only for big sources
+        if local is None or source() is None:
+            return None
+        values = _local_uses(pkg, *local)
+    for v in values:
+        got = _store(sinks, v, lambda: source() is not None)
+        if got is None:
+            continue
+        src = source()
+        if src is None:
+            return None
+        if got[1].startswith("channel") and src.kind != SCANNER and not src.what.startswith("the whole input"):
+            continue  # a channel of pieces of a reused buffer is a pipeline, not retention
+        return got[0], got[1], src, v
+    return None
+
+
+@register(GR104)
+def check(pkg: Package, ctx: RuleContext) -> Iterable[Finding]:
+    out: list[Finding] = []
+    sinks: _Sinks | None = None
+    for f in pkg.files:
+        if f.is_test:
+            continue
+        for piece in _candidates(f.src, f.root):
+            sinks = sinks or _Sinks(pkg)
+            got = _analyse_piece(pkg, ctx, sinks, piece)
+            if got is None:
+                continue
+            store, where, src, value = got
+            if _init_time(sinks.model(), store) or _in_func(store) is None or _released_later(store):
+                continue
+            out.append(_finding(pkg, ctx, store, where, src, piece, value))
+    return out
+
+
+def _released_later(store: Node) -> bool:
+    """``x = piece ... x = nil`` in the same function: held only while the function runs."""
+    if store.type != "assignment_statement":
+        return False
+    left = expr_list(store.child_by_field_name("left"))
+    fn = _in_func(store)
+    if len(left) != 1 or fn is None:
+        return False
+    want = text(left[0])
+    for a in descendants(fn, "assignment_statement"):
+        if a.start_byte > store.end_byte and text(a.child_by_field_name("left")) == want \
+                and text(a.child_by_field_name("right")) == "nil":
+            return True
+    return False
+
+
+def _in_func(node: Node) -> Node | None:
+    n = node.parent
+    while n is not None and n.type not in FUNC_KINDS:
+        n = n.parent
+    return n
+
+
+def _finding(pkg: Package, ctx: RuleContext, store: Node, where: str, src: _Source, piece: Node,
+             value: Node) -> Finding:
+    t = pkg.type_of(piece)
+    if t.kind == "unknown" and piece.type == "call_expression" and call_args(piece):
+        t = pkg.type_of(call_args(piece)[0])  # TrimPrefix(s, ...) has s's type
+    is_string = t.kind == "basic" and t.name == "string"
+    shown = text(piece) if len(text(piece)) <= 40 else text(piece)[:37] + "..."
+    via = "" if value.id == piece.id else f" (through {text(value)})"
+    if src.kind == SCANNER:
+        msg = (f"{where} keeps {shown}{via}, which points into {src.what}: the next read overwrites it, and "
+               f"the reader's whole buffer stays reachable as long as it is held there")
+        fix = f"store a copy: bytes.Clone({text(piece)}) or string({text(piece)})"
+        conf = Confidence.HIGH
+    else:
+        kind = "substring" if is_string else "sub-slice"
+        msg = (f"{where} keeps {shown}{via}, a {kind} of {src.what}: it shares the backing "
+               f"{'string' if is_string else 'array'}, so all of it stays reachable as long as the {kind} is "
+               f"held there")
+        fix = (f"store a copy: {'strings' if is_string else 'bytes'}.Clone({text(piece)})")
+        conf = Confidence.MEDIUM if not where.startswith("channel") else Confidence.LOW
+    related = [Related(pkg.location(src.node), f"{src.what.removeprefix('the ')}")]
+    if value.id != piece.id:
+        related.append(Related(pkg.location(piece), "the sub-slice is taken here"))
+    return ctx.finding(GR104, pkg, store, msg, symbol=f"{pkg.name}.{where.split()[-1]}", related=related,
+                       confidence=conf, fix=fix)
+
+
+__all__ = ["GR104", "check"]

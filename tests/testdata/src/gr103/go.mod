@@ -1,0 +1,3 @@
+module example.com/gr103
+
+go 1.22

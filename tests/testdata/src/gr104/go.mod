@@ -1,0 +1,3 @@
+module example.com/gr104
+
+go 1.22
