@@ -68,7 +68,7 @@ def read_files(spec: PackageSpec) -> tuple[list[SourceFile], list[InputError], i
             errors.append(InputError(shown, f"not valid UTF-8 at line {line}, column {col}", line))
             continue
         head = src[:4096]
-        if path not in spec.named and (GENERATED.search(src) or _BUILD_IGNORE in head):
+        if path not in spec.named and ((b"Code generated" in src and GENERATED.search(src)) or _BUILD_IGNORE in head):
             continue
         nlines += src.count(b"\n")
         tree = parse(src)

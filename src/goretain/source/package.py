@@ -141,7 +141,8 @@ class Package:
     def __post_init__(self) -> None:
         self._by_root = {f.root.id: f for f in self.files}
         self._scopes: dict[int, FuncScope] = {}
-        self._type_cache: dict[str, GoType] = {}
+        self._tnode_cache: dict[tuple[int, int, int, int], GoType] = {}
+        self._underlying_cache: dict[tuple[str, str], GoType] = {}
         for f in self.files:
             self._collect(f)
 
@@ -258,7 +259,13 @@ class Package:
     def type_of_node(self, type_node: Node | None) -> GoType:
         if type_node is None:
             return UNKNOWN
-        return type_from_node(type_node, self.imports_of(type_node), self.int_consts)
+        # Memoised: rules ask for the same declared types over and over. The key carries
+        # the span too, so a node id reused by another (freed) tree cannot alias.
+        key = (type_node.id, type_node.start_byte, type_node.end_byte, type_node.kind_id)
+        t = self._tnode_cache.get(key)
+        if t is None:
+            t = self._tnode_cache[key] = type_from_node(type_node, self.imports_of(type_node), self.int_consts)
+        return t
 
     def var_type(self, v: VarDecl) -> GoType:
         if v.type_node is not None:
@@ -483,6 +490,13 @@ class Package:
         """Follow named types to their definition (struct, map, ...), within reach."""
         if t.kind != "named" or depth > 8:
             return t
+        key = (t.pkg, t.name)
+        hit = self._underlying_cache.get(key)
+        if hit is None:
+            hit = self._underlying_cache[key] = self._underlying(t, depth)
+        return hit
+
+    def _underlying(self, t: GoType, depth: int) -> GoType:
         pkg = self._decl_pkg(t)
         if pkg is None:
             return t
