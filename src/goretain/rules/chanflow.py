@@ -23,7 +23,15 @@ from tree_sitter import Node, Query, QueryCursor
 from goretain.rules.flow import own_descendants
 from goretain.source.package import FuncDecl, VarDecl
 from goretain.source.scope import Binding
-from goretain.source.syntax import FUNC_KINDS, GO, call_args, descendants, strip_parens, text
+from goretain.source.syntax import (
+    FUNC_KINDS,
+    GO,
+    call_args,
+    contains,
+    descendants,
+    strip_parens,
+    text,
+)
 
 if TYPE_CHECKING:
     from goretain.source.package import Package
@@ -197,7 +205,8 @@ class Collector:
         if e.type == "identifier":
             ref = self.pkg.resolve(e)
             if isinstance(ref, Binding):
-                return ref, text(e)
+                alias = self._field_alias(ref)
+                return alias if alias is not None else (ref, text(e))
             return None
         if e.type == "selector_expression":
             fname = text(e.child_by_field_name("field"))
@@ -205,6 +214,29 @@ class Collector:
             if owner is not None:
                 return ("field", owner, fname), text(e)
         return None
+
+    def _field_alias(self, b: Binding) -> tuple[object, str] | None:
+        """``ch := s.ch`` (declared once, never reassigned by ``=``): the field channel itself."""
+        if b.kind not in ("short", "var") or len(b.values) != 1 or b.index != 0:
+            return None
+        v = strip_parens(b.values[0])
+        if v is None or v.type != "selector_expression":
+            return None
+        k = self.key_of(v)
+        return (k[0], text(v)) if k is not None and not isinstance(k[0], Binding) else None
+
+    def _aliased(self, use: Node, sel: Node) -> bool:
+        decl = use.parent if use.type == "expression_list" else use
+        if decl is None or decl.type not in ("short_var_declaration", "var_spec"):
+            return False
+        right = decl.child_by_field_name("right") or decl.child_by_field_name("value")
+        names = decl.child_by_field_name("left")
+        idents = [n for n in (names.named_children if names is not None else decl.children_by_field_name("name"))
+                  if n.type == "identifier"]
+        if right is None or len(idents) != 1 or not contains(right, sel):
+            return False
+        b = self.pkg.resolve(idents[0])
+        return isinstance(b, Binding) and self._field_alias(b) is not None
 
     def _owner(self, operand: Node | None, fname: str) -> str | None:
         if fname not in self._field_owner:
@@ -501,6 +533,8 @@ class Collector:
                 return
         if t == "binary_expression" and text(use.child_by_field_name("operator")) in ("==", "!="):
             return  # a nil check
+        if self._aliased(use, p):
+            return  # `ch := s.ch`: the alias's operations are recorded under the field
         c.escapes = True
 
     def _note_value(self, c: Chan, key: object, value: Node | None, caps: dict[object, set[int]]) -> None:

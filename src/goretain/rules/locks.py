@@ -24,6 +24,7 @@ from goretain.findings import Confidence, Finding, Related, Severity
 from goretain.rules.base import RuleContext, RuleMeta, register
 from goretain.rules.chanflow import goroutine_of
 from goretain.rules.flow import own_descendants
+from goretain.rules.sync_summary import Acq, Region, body_acquisitions, regions
 from goretain.source.package import FuncDecl, Package
 from goretain.source.syntax import (
     FUNC_KINDS,
@@ -121,8 +122,11 @@ def check(pkg: Package, ctx: RuleContext) -> Iterator[Finding]:
             if ops:
                 yield from _missing_unlock(pkg, ctx, fn, body, ops)
                 yield from _double_lock(pkg, ctx, fn, body, ops, summaries)
+    if has_lock:
+        yield from _lock_order(pkg, ctx)
     for f in has_wg:
         yield from _waitgroups(pkg, ctx, f.root)
+        yield from _wait_in_spawn_loop(pkg, ctx, f.root)
 
 
 # --- lock operations ------------------------------------------------------------------------
@@ -351,6 +355,91 @@ def _locks_in(pkg: Package, fd: FuncDecl, summaries: dict[int, set[tuple[str, st
                 out |= {(r, m) for r, m in _locks_in(pkg, target, summaries, depth - 1) if r not in first}
     summaries[fd.node.id] = out
     return out
+
+
+# --- lock order (AB-BA) -------------------------------------------------------------------------
+
+def _lock_order(pkg: Package, ctx: RuleContext) -> Iterator[Finding]:
+    """Two mutex classes locked in opposite orders (directly or through same-package calls):
+    two goroutines taking them at the same time each wait for the other forever."""
+    regs = regions(pkg)
+    if len({r.key for r in regs}) < 2:
+        return
+    edges: dict[tuple[str | None, str], list[tuple[Region, Acq]]] = {}
+    for r in regs:
+        body = r.fn.child_by_field_name("body")
+        if body is None:
+            continue
+        for a in body_acquisitions(pkg, body, _receiver_name(r.fn), within=(r.call.end_byte, r.end)):
+            if r.cls is not None and a.cls != r.cls and r.holds(a.site):
+                edges.setdefault((r.cls, a.cls), []).append((r, a))
+    seen: set[int] = set()
+    for (a_cls, b_cls), found in sorted(edges.items()):
+        back = edges.get((b_cls, a_cls))
+        if not back:
+            continue
+        for r, a in found:
+            other = next((o for o in back if not (r.mode == "RLock" and o[1].mode == "RLock")
+                          and not (a.mode == "RLock" and o[0].mode == "RLock")), None)
+            if other is None or a.site.id in seen:
+                continue
+            seen.add(a.site.id)
+            o_r, o_a = other
+            via = "" if a.site.id == a.node.id else f" (through {pkg.text(a.site.child_by_field_name('function'))}())"
+            yield ctx.finding(
+                META, pkg, a.site,
+                f"locks {b_cls}{via} while holding {r.key} ({a_cls}), but line {o_a.site.start_point[0] + 1} locks "
+                f"{a_cls} while holding {b_cls}: two goroutines taking them in opposite orders block each other forever",
+                symbol=f"{a_cls}<->{b_cls}",
+                related=[Related(pkg.location(r.call), f"{r.key} locked here"),
+                         Related(pkg.location(a.node), f"{b_cls} locked here"),
+                         Related(pkg.location(o_a.site), f"{a_cls} locked here while {b_cls} is held")],
+                fix="always lock the two mutexes in one order, or release one before taking the other",
+            )
+
+
+# --- Wait inside the loop that starts the goroutines ----------------------------------------------
+
+def _wait_in_spawn_loop(pkg: Package, ctx: RuleContext, root: Node) -> Iterator[Finding]:
+    """``wg.Add(n)`` before a loop whose body starts one counted goroutine and then calls
+    ``wg.Wait()``: the first pass waits for n Dones with one goroutine started."""
+    for loop in descendants(root, "for_statement"):
+        body = loop.child_by_field_name("body")
+        raw = body.text if body is not None else None
+        if body is None or raw is None or b".Wait()" not in raw or b"go " not in raw:
+            continue
+        waits = [c for c in own_descendants(body, "call_expression") if _wg_call(pkg, c) == "Wait"]
+        if not waits:
+            continue
+        fn = _func_of(loop)
+        if fn is None:
+            continue
+        for w in waits:
+            key = text(w.child_by_field_name("function").child_by_field_name("operand"))
+            adds = [c for c in own_descendants(fn, "call_expression") if _wg_call(pkg, c) == "Add" and _wg_key(c) == key]
+            if not adds or any(contains(loop, c) for c in adds):
+                continue
+            before = [c for c in adds if c.end_byte <= loop.start_byte]
+            if not before or any(text(a) == "1" for c in before for a in call_args(c)):
+                continue
+            spawns = [g for g in own_descendants(body, "go_statement") if g.end_byte <= w.start_byte
+                      and any(_wg_call(pkg, c) == "Done" and _wg_key(c) == key for c in descendants(g, "call_expression"))]
+            if not spawns:
+                continue
+            yield ctx.finding(
+                META, pkg, w,
+                f"{key}.Wait() runs inside the loop that starts the goroutines {key}.Add counted before it: "
+                f"the first pass waits for every Done with only one goroutine started, and blocks forever",
+                symbol=f"{key}.Wait",
+                related=[Related(pkg.location(before[-1]), "the count is added here"),
+                         Related(pkg.location(spawns[0]), "one goroutine per pass")],
+                fix=f"move {key}.Wait() after the loop",
+            )
+
+
+def _wg_key(call: Node) -> str:
+    fn = strip_parens(call.child_by_field_name("function"))
+    return text(fn.child_by_field_name("operand")) if fn is not None and fn.type == "selector_expression" else ""
 
 
 # --- WaitGroups ----------------------------------------------------------------------------------

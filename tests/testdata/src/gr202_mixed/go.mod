@@ -1,0 +1,3 @@
+module example.com/gr202mixed
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/gr401order
+
+go 1.22
