@@ -47,6 +47,37 @@ def _package_name(root: object) -> str:
 _BUILD_IGNORE = b"//go:build ignore"
 
 
+class _ParsedFiles:
+    """Recently parsed files by path, bounded by source bytes. A worker often parses a
+    file twice (once as an analysed package, once as a sibling the resolver reads);
+    identical bytes give an identical tree, so the second parse is skipped."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.size = 0
+        self.files: OrderedDict[str, SourceFile] = OrderedDict()
+
+    def get(self, path: str, src: bytes) -> SourceFile | None:
+        sf = self.files.get(path)
+        if sf is None or sf.src != src:
+            return None
+        self.files.move_to_end(path)
+        return sf
+
+    def put(self, sf: SourceFile) -> None:
+        old = self.files.pop(sf.abspath, None)
+        if old is not None:
+            self.size -= len(old.src)
+        self.files[sf.abspath] = sf
+        self.size += len(sf.src)
+        while self.size > self.max_bytes and len(self.files) > 1:
+            _, gone = self.files.popitem(last=False)
+            self.size -= len(gone.src)
+
+
+_PARSED = _ParsedFiles(12 << 20)
+
+
 def read_files(spec: PackageSpec) -> tuple[list[SourceFile], list[InputError], int]:
     """Parse a directory's files. Bad files become InputErrors; the rest is analysed."""
     files: list[SourceFile] = []
@@ -71,16 +102,19 @@ def read_files(spec: PackageSpec) -> tuple[list[SourceFile], list[InputError], i
         if path not in spec.named and ((b"Code generated" in src and GENERATED.search(src)) or _BUILD_IGNORE in head):
             continue
         nlines += src.count(b"\n")
-        tree = parse(src)
-        root = tree.root_node
-        err = first_error(root)
+        sf = _PARSED.get(path, src)
+        if sf is None or sf.path != shown or sf.is_test != path.endswith("_test.go"):
+            tree = parse(src)
+            root = tree.root_node
+            sf = SourceFile(shown, path, src, tree, _package_name(root), file_imports(root), path.endswith("_test.go"))
+            _PARSED.put(sf)
+        err = first_error(sf.root)
         if err is not None:
             line = err.start_point[0] + 1
             what = "missing " + err.type if err.is_missing else "syntax error"
             errors.append(InputError(shown, f"{what} near line {line}, column {err.start_point[1] + 1}", line))
             # A partial tree still gets analysed: rules only see well-formed functions.
-        files.append(SourceFile(shown, path, src, tree, _package_name(root), file_imports(root),
-                                path.endswith("_test.go")))
+        files.append(sf)
     return files, errors, nlines
 
 

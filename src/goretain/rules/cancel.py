@@ -18,7 +18,15 @@ from goretain.rules.base import RuleContext, RuleMeta, register
 from goretain.rules.ownership import HANDOFF, RELEASE, Classifier, Spec, analyse, up
 from goretain.source.package import Package
 from goretain.source.scope import Binding
-from goretain.source.syntax import call_name, descendants, expr_list, strip_parens, text
+from goretain.source.syntax import (
+    call_name,
+    callee_name,
+    descendants,
+    expr_list,
+    prefetch_when,
+    strip_parens,
+    text,
+)
 
 GR302 = RuleMeta(
     id="GR302",
@@ -88,9 +96,16 @@ _SPEC = Spec(methods=frozenset(), call_releases=True)
 MAX_RELATED = 3
 
 
+def _may_derive(src: bytes) -> bool:
+    return b"context" in src and b".With" in src
+
+
+prefetch_when("call_expression", lambda head, src: b'"context"' in head and _may_derive(src))  # check() walks every call
+
+
 @register(GR302)
 def check(pkg: Package, ctx: RuleContext) -> Iterable[Finding]:
-    files = [f for f in pkg.files if b"context" in f.src and b".With" in f.src]
+    files = [f for f in pkg.files if _may_derive(f.src)]
     if not files:
         return []
     cls = Classifier(pkg, _SPEC)
@@ -98,8 +113,11 @@ def check(pkg: Package, ctx: RuleContext) -> Iterable[Finding]:
     out: list[Finding] = []
     for f in files:
         for call in descendants(f.root, "call_expression"):
-            q, name = call_name(call)
-            if name not in _WITH or not q or "." in q:
+            name = callee_name(call)
+            if name not in _WITH:
+                continue
+            q = call_name(call)[0]
+            if not q or "." in q:
                 continue
             fn = strip_parens(call.child_by_field_name("function"))
             operand = fn.child_by_field_name("operand") if fn is not None else None

@@ -280,10 +280,11 @@ class Collector:
         return self.out
 
     def _file(self, root: Node, closes: bool) -> None:
-        caps = QueryCursor(_ops_query()).captures(root)
+        # One traversal; the close pattern's text predicate only where the bytes say it can match.
+        caps = QueryCursor(_ops_close_query() if closes else _ops_query()).captures(root)
         found = [n for k in ("send", "recv", "range") for n in caps.get(k, [])]
-        if closes:  # text predicates run in Python: only where the bytes say it can match
-            found += QueryCursor(_close_query()).captures(root).get("close", [])
+        if closes:
+            found += caps.get("close", [])
         found.sort(key=lambda n: n.start_byte)
         for n in found:
             t = n.type
@@ -561,8 +562,13 @@ def _ops_query() -> Query:
 
 
 @lru_cache(maxsize=1)
-def _close_query() -> Query:
-    return Query(GO, """(call_expression function: (identifier) @fn (#eq? @fn "close")) @close""")
+def _ops_close_query() -> Query:
+    return Query(GO, """
+        (send_statement) @send
+        (unary_expression operator: "<-") @recv
+        (range_clause) @range
+        (call_expression function: (identifier) @fn (#eq? @fn "close")) @close
+    """)
 
 
 def go_targets(pkg: Package) -> set[str]:

@@ -28,7 +28,15 @@ from goretain.rules.ownership import (
 )
 from goretain.source.package import Package, VarDecl
 from goretain.source.scope import Binding
-from goretain.source.syntax import call_name, descendants, expr_list, strip_parens, text
+from goretain.source.syntax import (
+    call_name,
+    callee_name,
+    descendants,
+    expr_list,
+    prefetch_when,
+    strip_parens,
+    text,
+)
 from goretain.source.types import GoType
 
 GR304 = RuleMeta(
@@ -126,6 +134,13 @@ _ACQ_NAMES = frozenset({
 })
 _ACQ_CALL = re.compile(rb"\b(?:" + "|".join(sorted(_ACQ_NAMES)).encode() + rb")\(")
 _IMPORT_HINTS = (b'"net/http"', b'"database/sql"', b'"os"', b'"net"', b'"archive/zip"')
+
+
+def _may_acquire(src: bytes) -> bool:
+    return any(h in src for h in _IMPORT_HINTS)
+
+
+prefetch_when("call_expression", lambda head, src: _may_acquire(head))  # check() walks every call of such files
 _EXIT_WORDS = {
     "return_statement": "returns", "continue_statement": "continues the loop",
     "break_statement": "breaks out", "}": "reaches the end of its block", "identifier": "overwrites it",
@@ -285,7 +300,7 @@ def _callee(call: Node) -> str:
 
 @register(GR304)
 def check(pkg: Package, ctx: RuleContext) -> Iterable[Finding]:
-    files = [f for f in pkg.files if any(h in f.src for h in _IMPORT_HINTS)]
+    files = [f for f in pkg.files if _may_acquire(f.src)]
     if not files:
         return []
     local = _local_constructors(pkg)
@@ -295,7 +310,7 @@ def check(pkg: Package, ctx: RuleContext) -> Iterable[Finding]:
     for f in files:
         imports = set(f.imports.values())
         for call in descendants(f.root, "call_expression"):
-            if call_name(call)[1] not in names:
+            if callee_name(call) not in names:
                 continue
             key = _acquired_type(pkg, call, imports, local)
             if key not in _KINDS:

@@ -18,7 +18,15 @@ from goretain.findings import Confidence, Finding, Severity
 from goretain.rules.base import RuleContext, RuleMeta, register
 from goretain.source.package import Package, VarDecl
 from goretain.source.scope import Binding
-from goretain.source.syntax import call_args, call_name, descendants, strip_parens, text
+from goretain.source.syntax import (
+    call_args,
+    call_name,
+    callee_name,
+    descendants,
+    prefetch_when,
+    strip_parens,
+    text,
+)
 from goretain.source.types import GoType
 
 GR501 = RuleMeta(
@@ -89,15 +97,25 @@ func Open(name string) (*Handle, error) {
 )
 
 
+def _may_finalize(src: bytes) -> bool:
+    return b"runtime" in src and (b"SetFinalizer" in src or b"AddCleanup" in src)
+
+
+prefetch_when("call_expression", lambda head, src: b'"runtime"' in head and _may_finalize(src))  # check() walks every call
+
+
 @register(GR501)
 def check(pkg: Package, ctx: RuleContext) -> Iterable[Finding]:
     out: list[Finding] = []
     for f in pkg.files:
-        if b"runtime" not in f.src or (b"SetFinalizer" not in f.src and b"AddCleanup" not in f.src):
+        if not _may_finalize(f.src):
             continue
         for call in descendants(f.root, "call_expression"):
-            q, name = call_name(call)
-            if name not in ("SetFinalizer", "AddCleanup") or not q or "." in q:
+            name = callee_name(call)
+            if name not in ("SetFinalizer", "AddCleanup"):
+                continue
+            q = call_name(call)[0]
+            if not q or "." in q:
                 continue
             fn = strip_parens(call.child_by_field_name("function"))
             operand = fn.child_by_field_name("operand") if fn is not None else None

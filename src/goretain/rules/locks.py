@@ -24,7 +24,7 @@ from goretain.findings import Confidence, Finding, Related, Severity
 from goretain.rules.base import RuleContext, RuleMeta, register
 from goretain.rules.chanflow import goroutine_of
 from goretain.rules.flow import own_descendants
-from goretain.rules.sync_summary import Acq, Region, body_acquisitions, regions
+from goretain.rules.sync_summary import Acq, Region, body_acquisitions, file_lock_calls, regions
 from goretain.source.package import FuncDecl, Package
 from goretain.source.syntax import (
     FUNC_KINDS,
@@ -108,7 +108,7 @@ def check(pkg: Package, ctx: RuleContext) -> Iterator[Finding]:
     summaries: dict[int, set[tuple[str, str]]] = {}
     for f in has_lock:
         funcs: dict[int, Node] = {}
-        for call in QueryCursor(_lock_query()).captures(f.root).get("lock", []):
+        for call in file_lock_calls(pkg, f.root):
             fn = call.parent
             while fn is not None and fn.type not in FUNC_KINDS:
                 fn = fn.parent

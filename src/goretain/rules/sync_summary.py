@@ -72,6 +72,19 @@ def _lock_query() -> Query:
         (#any-of? @m "Lock" "RLock" "Unlock" "RUnlock"))) @lock""")
 
 
+def file_lock_calls(pkg: Package, root: Node) -> list[Node]:
+    """The Lock/Unlock-shaped calls of a file, queried once per package (GR401 and the
+    lock-region summary both start from them)."""
+    memo: dict[int, list[Node]] | None = getattr(pkg, "_goretain_file_locks", None)
+    if memo is None:
+        memo = {}
+        pkg._goretain_file_locks = memo  # type: ignore[attr-defined]
+    calls = memo.get(root.id)
+    if calls is None:
+        calls = memo[root.id] = QueryCursor(_lock_query()).captures(root).get("lock", [])
+    return calls
+
+
 def func_of(n: Node) -> Node | None:
     cur = n.parent
     while cur is not None and cur.type not in FUNC_KINDS:
@@ -142,7 +155,7 @@ def regions(pkg: Package) -> list[Region]:
         if b"Lock()" not in f.src:
             continue
         fns: dict[int, Node] = {}
-        for call in QueryCursor(_lock_query()).captures(f.root).get("lock", []):
+        for call in file_lock_calls(pkg, f.root):
             fn = func_of(call)
             if fn is not None:
                 fns.setdefault(fn.id, fn)

@@ -24,9 +24,11 @@ from goretain.source.syntax import (
     FUNC_KINDS,
     call_args,
     call_name,
+    callee_name,
     descendants,
     enclosing_func,
     expr_list,
+    prefetch_when,
     strip_parens,
     text,
 )
@@ -105,10 +107,16 @@ def _version_note(pkg: Package) -> tuple[bool, str]:
     return new, f"go.mod says go {major}.{minor}"
 
 
+def _may_time(src: bytes) -> bool:
+    return b"time." in src and (b".Tick" in src or b"NewTicker" in src or b".After" in src or b"NewTimer" in src)
+
+
+prefetch_when("call_expression", lambda head, src: b'"time"' in head and _may_time(src))  # check() walks every call
+
+
 @register(GR303)
 def check(pkg: Package, ctx: RuleContext) -> Iterable[Finding]:
-    files = [f for f in pkg.files if b"time." in f.src and (b".Tick" in f.src or b"NewTicker" in f.src
-                                                            or b".After" in f.src or b"NewTimer" in f.src)]
+    files = [f for f in pkg.files if _may_time(f.src)]
     if not files:
         return []
     new, note = _version_note(pkg)
@@ -116,8 +124,11 @@ def check(pkg: Package, ctx: RuleContext) -> Iterable[Finding]:
     cls = Classifier(pkg, _SPEC)
     for f in files:
         for call in descendants(f.root, "call_expression"):
-            q, name = call_name(call)
-            if name not in ("Tick", "NewTicker", "NewTimer", "After", "AfterFunc") or not q or "." in q:
+            name = callee_name(call)
+            if name not in ("Tick", "NewTicker", "NewTimer", "After", "AfterFunc"):
+                continue
+            q = call_name(call)[0]
+            if not q or "." in q:
                 continue
             fn = strip_parens(call.child_by_field_name("function"))
             operand = fn.child_by_field_name("operand") if fn is not None else None

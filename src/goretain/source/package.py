@@ -140,6 +140,8 @@ class Package:
 
     def __post_init__(self) -> None:
         self._by_root = {f.root.id: f for f in self.files}
+        self._roots = tuple(f.root for f in self.files)
+        self._last_root: Node | None = None
         self._scopes: dict[int, FuncScope] = {}
         self._tnode_cache: dict[tuple[int, int, int, int], GoType] = {}
         self._underlying_cache: dict[tuple[str, str], GoType] = {}
@@ -226,11 +228,30 @@ class Package:
                     rt, rn = _receiver(top)
                     yield FuncDecl(text(top.child_by_field_name("name")), f, top, rt, rn)
 
+    def _top_fast(self, node: Node) -> Node | None:
+        """The top-level declaration holding ``node`` without walking up parent by parent
+        (each step re-descends from the root): find the tree whose node at that byte range
+        is ``node`` itself (ids are unique among live trees), then ask the root."""
+        start, end = node.start_byte, node.end_byte
+        last = self._last_root
+        roots = self._roots if last is None else (last, *self._roots)
+        for root in roots:
+            if root.start_byte <= start and end <= root.end_byte:
+                d = root.descendant_for_byte_range(start, end)
+                if d is not None and d.id == node.id:
+                    self._last_root = root
+                    if root.type != "source_file" or node.id == root.id:
+                        return None
+                    return root.child_with_descendant(node)
+        return None
+
     def scope(self, node: Node) -> FuncScope:
         """The local scope of the top-level function containing ``node``."""
-        top = node
-        while top.parent is not None and top.parent.type != "source_file":
-            top = top.parent
+        top = self._top_fast(node)
+        if top is None:
+            top = node
+            while top.parent is not None and top.parent.type != "source_file":
+                top = top.parent
         sc = self._scopes.get(top.id)
         if sc is None:
             sc = self._scopes[top.id] = FuncScope(top)

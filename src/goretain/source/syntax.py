@@ -7,7 +7,7 @@ node kinds run as tree-sitter queries (C speed) and return only the matches.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 import tree_sitter_go
@@ -75,10 +75,28 @@ def _index_of(root: Node) -> dict[str, tuple[list[int], list[Node]]]:
 _PREFETCH = ("defer_statement", "go_statement", "for_statement", "func_literal", "select_statement")
 
 
+# Dense kinds a rule will ask for file-wide when the file's bytes pass its pre-filter:
+# fetching them in the first traversal saves a second one over the same file. A hint is
+# only a guess (a wrong one costs time, never results), so it may look at the imports only.
+_HINTS: list[tuple[str, Callable[[bytes, bytes], bool]]] = []
+
+
+def prefetch_when(kind: str, test: Callable[[bytes, bytes], bool]) -> None:
+    """Index ``kind`` in a file's first traversal when ``test(head, src)`` holds, where
+    ``head`` is the file up to its first func declaration (the imports are in it)."""
+    _HINTS.append((kind, test))
+
+
 def _build_index(root: Node, index: dict[str, tuple[list[int], list[Node]]], kinds: list[str]) -> None:
     """One traversal for all missing kinds (plus the usual ones), split per kind."""
     if not index:
-        kinds = sorted(set(kinds).union(_PREFETCH))
+        wanted = set(kinds).union(_PREFETCH)
+        if _HINTS:
+            src = root.text or b""
+            cut = src.find(b"\nfunc ")
+            head = src if cut < 0 else src[:cut]
+            wanted.update(k for k, test in _HINTS if k not in wanted and test(head, src))
+        kinds = sorted(wanted)
     per: dict[str, list[Node]] = {k: [] for k in kinds}
     for n in _query(root, tuple(sorted(kinds))):
         per[n.type].append(n)
@@ -161,6 +179,18 @@ def call_name(call: Node) -> tuple[str, str]:
     if fn.type in ("identifier", "field_identifier"):
         return "", text(fn)
     return "", ""
+
+
+def callee_name(call: Node) -> str:
+    """``call_name(call)[1]`` without decoding the qualifier (rules filter every call by it)."""
+    fn = strip_parens(call.child_by_field_name("function"))
+    if fn is None:
+        return ""
+    if fn.type == "selector_expression":
+        return text(fn.child_by_field_name("field"))
+    if fn.type in ("identifier", "field_identifier"):
+        return text(fn)
+    return ""
 
 
 def call_args(call: Node) -> list[Node]:
