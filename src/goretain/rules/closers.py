@@ -22,6 +22,7 @@ from goretain.rules.ownership import (
     analyse,
     following,
     ident_uses,
+    same_node,
     stmt_of,
     up,
     within,
@@ -29,6 +30,7 @@ from goretain.rules.ownership import (
 from goretain.source.package import Package, VarDecl
 from goretain.source.scope import Binding
 from goretain.source.syntax import (
+    call_args,
     call_name,
     callee_name,
     descendants,
@@ -52,6 +54,8 @@ transport's read/write buffers and goroutines) alive; an unclosed `*sql.Rows` or
 `*sql.Stmt` keeps a pool connection checked out; an unclosed `*os.File`, `net.Conn` or
 `net.Listener` holds a file descriptor plus its runtime poller state until a finalizer
 happens to run - if it ever does. Each request that takes such a path leaks one more.
+A response body read to EOF (`io.ReadAll`, `io.Copy`) already gave its connection back,
+and a HEAD response has no body, so neither needs a `Close` to avoid a leak.
 
 The rule follows the value from the call that acquires it to every way the function (or
 the variable's block) can be left: a `return`, a `continue`/`break` out of the block, the
@@ -114,7 +118,9 @@ func Fetch(url string) ([]byte, error) {
 
 # type -> (what it is, how it is released, what stays allocated)
 _KINDS: dict[str, tuple[str, Spec, str]] = {
-    "*net/http.Response": ("response", Spec(via_field="Body"),
+    "*net/http.Response": ("response", Spec(via_field="Body", drains=(
+        ("io.ReadAll", 0), ("io/ioutil.ReadAll", 0), ("io.Copy", 1), ("io.CopyBuffer", 1)),
+        owner_releases=frozenset({"Write"})),
                            "its connection, buffers and transport goroutines stay in use"),
     "*database/sql.Rows": ("rows", Spec(), "its pool connection stays checked out"),
     "*database/sql.Stmt": ("statement", Spec(), "its prepared statement and connection stay allocated"),
@@ -219,6 +225,8 @@ def _acquired_type(pkg: Package, call: Node, imports: set[str], local: set[str])
     if fn is None:
         return ""
     name = text(fn.child_by_field_name("field")) if fn.type == "selector_expression" else text(fn)
+    if name == "Head":
+        return ""  # a HEAD response's Body is http.NoBody: nothing to release
     if fn.type == "selector_expression":
         op = strip_parens(fn.child_by_field_name("operand"))
         if op is not None and op.type == "identifier":
@@ -327,7 +335,7 @@ def _check_call(pkg: Package, ctx: RuleContext, call: Node, key: str, classifier
     callee = _callee(call)
     if how == "other" or stmt is None or _in_main(call):
         return None
-    if how == "discard" and _expects_failure(stmt, err):
+    if _expects_failure(stmt, err):
         return None
     if how == "discard":
         part = "its Body is" if spec.via_field else "it is"
@@ -369,15 +377,39 @@ def _check_call(pkg: Package, ctx: RuleContext, call: Node, key: str, classifier
 
 
 def _expects_failure(stmt: Node, err: str) -> bool:
-    """``_, err := c.Get(u)`` followed by ``if err == nil { t.Fatal(...) }``: a test that
-    expects the call to fail, so no response exists."""
+    """The call is asserted to fail, so no value exists past the check: ``_, err := c.Get(u)``
+    (or ``if _, err = c.Get(u); ...``) followed by ``if err == nil { t.Fatal(...) }``,
+    ``if err != context.Canceled { t.Errorf(...) }`` or ``if !errors.Is(err, X) { ... }``."""
     if not err:
         return False
-    from goretain.rules.ownership import _cond_is, terminates_any
+    from goretain.rules.ownership import terminates_any
 
-    for s in following(stmt)[:1]:
-        if s.type == "if_statement" and _cond_is(s.child_by_field_name("condition"), err, "=="):
-            cons = s.child_by_field_name("consequence")
-            stmts = [c for c in (cons.named_children[0].named_children if cons is not None and cons.named_children else [])]
-            return bool(stmts) and (terminates_any(stmts[-1]) or "Fatal" in text(stmts[-1]) or "Error" in text(stmts[-1]))
+    parent = stmt.parent
+    if parent is not None and parent.type == "if_statement" and same_node(parent.child_by_field_name("initializer"), stmt):
+        check: Node | None = parent
+    else:
+        check = next(iter(following(stmt)), None)
+    if check is None or check.type != "if_statement" or not _asserts_error(check.child_by_field_name("condition"), err):
+        return False
+    cons = check.child_by_field_name("consequence")
+    stmts = [c for c in (cons.named_children[0].named_children if cons is not None and cons.named_children else [])
+             if c.type != "comment"]
+    return bool(stmts) and (terminates_any(stmts[-1]) or "Fatal" in text(stmts[-1]) or "Error" in text(stmts[-1]))
+
+
+def _asserts_error(cond: Node | None, err: str) -> bool:
+    """Is ``cond`` true when the call did not fail the expected way (``err == nil``,
+    ``err != ErrX``, ``!errors.Is(err, ErrX)``)?"""
+    cond = strip_parens(cond)
+    if cond is None:
+        return False
+    if cond.type == "binary_expression":
+        op = text(cond.child_by_field_name("operator"))
+        left, right = cond.child_by_field_name("left"), cond.child_by_field_name("right")
+        if text(left) != err or right is None:
+            return False
+        return (op == "==" and text(right) == "nil") or (op == "!=" and text(right) != "nil")
+    if cond.type == "unary_expression" and text(cond.child_by_field_name("operator")) == "!":
+        inner = strip_parens(cond.child_by_field_name("operand"))
+        return inner is not None and inner.type == "call_expression" and any(text(a) == err for a in call_args(inner))
     return False

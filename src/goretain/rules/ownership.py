@@ -67,6 +67,12 @@ class Spec:
     via_field: str = ""  # the value's field that owns the resource ("Body" for a response)
     call_releases: bool = False  # the value is a func; calling it releases (cancel funcs)
     handoff_methods: frozenset[str] = frozenset()  # methods that pass ownership on (f.Fd())
+    # Calls that consume the owned part to EOF, which releases it too: an HTTP client
+    # returns the connection once the body hits EOF. "pkgpath.Func" -> reader argument.
+    drains: tuple[tuple[str, int], ...] = ()
+    # Methods of the value itself that release the owned part ((*http.Response).Write
+    # sends the body and closes it).
+    owner_releases: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -212,8 +218,12 @@ class Classifier:
                     return (RELEASE if text(p.child_by_field_name("field")) in spec.methods else NEUTRAL), v, ""
                 if is_left_of_assignment(v) is not None:
                     return NEUTRAL, v, ""
+                if spec.drains and p.type == "argument_list" and self._drains(p, v):
+                    return RELEASE, v, ""
             elif fname in spec.methods and not spec.via_field:
                 return RELEASE, v, ""  # f.Close() or the method value f.Close
+            elif fname in spec.owner_releases:
+                return RELEASE, v, ""
             elif fname in spec.handoff_methods:
                 return HANDOFF, v, ""
             else:
@@ -221,6 +231,19 @@ class Classifier:
         if spec.call_releases and p.type == "call_expression" and same_node(strip_parens(p.child_by_field_name("function")), v):
             return RELEASE, v, ""
         return self.flow_of(v, depth)
+
+    def _drains(self, args: Node, v: Node) -> bool:
+        """Is ``v`` the reader argument of a call that reads it to EOF (``io.ReadAll(v)``)?"""
+        call = args.parent
+        fn = strip_parens(call.child_by_field_name("function")) if call is not None else None
+        if fn is None or fn.type != "selector_expression":
+            return False
+        op = strip_parens(fn.child_by_field_name("operand"))
+        if op is None or op.type != "identifier":
+            return False
+        name = f"{self.pkg.is_package_name(op)}.{text(fn.child_by_field_name('field'))}"
+        argv = call_args(call)
+        return any(name == f and i < len(argv) and same_node(argv[i], v) for f, i in self.spec.drains)
 
     def flow_of(self, v: Node, depth: int, wrapped: bool = False) -> tuple[str, Node, str]:
         """Where the value ``v`` goes: a handoff, or nowhere (neutral). ``wrapped``: v is a
@@ -655,9 +678,14 @@ def _covers(s: Node, anchors: set[int], b: Binding, err_name: str, depth: int = 
             return alt is not None and _covers(alt, anchors, b, err_name, depth + 1)  # cons: nil value
         # `if err == nil`, `if f != nil`, or a local flag set together with the value
         # (`if !isStdout { f.Close() }`): the other path holds no value.
-        success = _cond_is(cond, err_name, "==") or _cond_is(cond, b.name, "!=") or _is_flag(cond)
+        valid_in_cons = _cond_is(cond, err_name, "==") or _cond_is(cond, b.name, "!=")
+        success = valid_in_cons or _is_flag(cond)
         if alt is None:
             return success and any(_covers(c, anchors, b, err_name, depth + 1) for c in block_stmts(cons))
+        if valid_in_cons and s.child_by_field_name("initializer") is None:
+            return _covers(cons, anchors, b, err_name, depth + 1)  # alt: the value is nil
+        if _cond_is(cond, b.name, "=="):
+            return _covers(alt, anchors, b, err_name, depth + 1)  # cons: the value is nil
         return _covers(cons, anchors, b, err_name, depth + 1) and _covers(alt, anchors, b, err_name, depth + 1)
     if t in ("expression_switch_statement", "type_switch_statement", "select_statement"):
         cases = [c for c in s.named_children if c.type in ("expression_case", "type_case", "communication_case", "default_case")]

@@ -124,3 +124,14 @@ func readerOnly(path string) ([]byte, error) {
 	}
 	return io.ReadAll(f)
 }
+
+// Reading only a prefix does not reach EOF: the connection stays checked out.
+func peekBody(url string) ([]byte, error) {
+	resp, err := http.Get(url) // want "GR304"
+	if err != nil {
+		return nil, err
+	}
+	buf := make([]byte, 16)
+	_, err = io.ReadFull(resp.Body, buf)
+	return buf, err
+}

@@ -4,7 +4,9 @@ import (
 	"bufio"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"io"
+	"log"
 	"net"
 	"net/http"
 	"os"
@@ -287,4 +289,66 @@ func closedViaMethodValue(path string, register func(func() error)) error {
 func main2() {
 	f, _ := os.Open("x")
 	defer f.Close()
+}
+
+// Reading the body to EOF hands the connection back to the client: nothing is held.
+func drainedBody(url string) ([]byte, error) {
+	resp, err := http.Get(url)
+	if err != nil {
+		return nil, err
+	}
+	return io.ReadAll(resp.Body)
+}
+
+func copiedBody(url string, w io.Writer) error {
+	resp, err := http.Get(url)
+	if err != nil {
+		return err
+	}
+	_, err = io.Copy(w, resp.Body)
+	return err
+}
+
+// A HEAD response's Body is http.NoBody.
+func headOnly(url string) (int, error) {
+	resp, err := http.Head(url)
+	if err != nil {
+		return 0, err
+	}
+	return resp.StatusCode, nil
+}
+
+// The else branch is the failure path: resp is nil there.
+func closedOnSuccessBranch(url string) {
+	resp, err := http.Get(url)
+	if err == nil {
+		resp.Body.Close()
+	} else {
+		log.Println(err)
+	}
+}
+
+// Tests that assert the call fails: no response exists past the check.
+func expectFailure(url string, t interface{ Fatal(...any) }) {
+	if _, err := http.Get(url); err == nil {
+		t.Fatal("want an error")
+	}
+	resp, err := http.Get(url)
+	if err == nil {
+		t.Fatal("want an error")
+	}
+	_ = resp
+	_, err = http.Get(url)
+	if !errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Fatal(err)
+	}
+}
+
+// Response.Write sends the body and closes it.
+func dumpResponse(url string) error {
+	resp, err := http.Get(url)
+	if err != nil {
+		return err
+	}
+	return resp.Write(os.Stdout)
 }
