@@ -22,6 +22,8 @@ COMMANDS: dict[str, str] = {
     "top": "what a pprof profile (or goroutine dump) holds, by call site",
     "diff": "growth per call site between two profiles",
     "trend": "growth across three or more snapshots, with a leak verdict per site",
+    "watch": "scrape live services, store every snapshot, give a leak verdict per service",
+    "why": "who retains the memory in a Go heap dump: named roots, paths, dominators",
 }
 COMMAND_MODULES: tuple[str, ...] = tuple(COMMANDS)
 

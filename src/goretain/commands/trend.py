@@ -1,4 +1,7 @@
-"""goretain trend SNAPSHOT... — growth per call site across snapshots, with verdicts."""
+"""goretain trend SNAPSHOT... — growth per call site across snapshots, with verdicts.
+
+``goretain trend --store goretain.db`` analyses what ``goretain watch`` stored instead.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ import argparse
 import json
 
 from goretain.commands.common import add_output_arguments, open_output, use_color
+from goretain.errors import UserError
 from goretain.profile import decode, report
 from goretain.profile.cli_args import add_limit, add_site_arguments
 from goretain.profile.trend import GROWING, LEAKING, trend
@@ -16,9 +20,14 @@ HELP = "growth per call site across three or more snapshots, with a verdict per 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
-        "snapshots", nargs="+", metavar="SNAPSHOT",
+        "snapshots", nargs="*", metavar="SNAPSHOT",
         help="heap or goroutine profiles (or goroutine dumps), ordered by their timestamps",
     )
+    p.add_argument("--store", metavar="FILE", help="analyse the snapshots goretain watch stored in FILE instead")
+    p.add_argument("--target", metavar="NAME", help="with --store: only this target (default: all)")
+    p.add_argument("--since", metavar="DURATION", help="with --store: only snapshots of the last DURATION (e.g. 1h)")
+    p.add_argument("--series", type=int, metavar="ID", help="with --store: this series (default: each target's latest)")
+    p.add_argument("--max-points", type=int, default=240, metavar="N", help="with --store: thin long series to N snapshots (default 240)")
     add_site_arguments(p)
     add_limit(p)
     p.add_argument(
@@ -38,6 +47,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.store:
+        return _run_store(args)
+    if any(getattr(args, a) is not None for a in ("target", "since", "series")):
+        raise UserError("--target, --since and --series need --store")
+    if not args.snapshots:
+        raise UserError("trend needs snapshot files, or --store FILE")
     profiles = [decode.load(path) for path in args.snapshots]
     result = trend(
         profiles, args.sample_type, args.site, args.module, args.focus, args.ignore,
@@ -51,3 +66,28 @@ def run(args: argparse.Namespace) -> int:
             out.write(report.trend_text(result, args.limit, use_color(args, out)))
     fail = {"leaking": {LEAKING}, "growing": {LEAKING, GROWING}, "never": set()}[args.fail_on]
     return 1 if any(s.verdict in fail for s in result.sites) else 0
+
+
+def _run_store(args: argparse.Namespace) -> int:
+    from goretain.live.history import stored_reports
+    from goretain.live.report import watch_json, watch_text
+    from goretain.live.timeparse import seconds
+    from goretain.live.verdict import Options
+    from goretain.store import open_store
+
+    if args.snapshots:
+        raise UserError("give snapshot files or --store, not both")
+    if args.sample_type or args.focus or args.ignore or args.interval is not None:
+        raise UserError("--sample-type, --focus, --ignore and --interval apply to snapshot files, not --store")
+    since = seconds(args.since, "--since") if args.since else None
+    opts = Options(args.site, tuple(args.module), args.min_growth, args.max_points)
+    with open_store(args.store, readonly=True) as store:
+        reports = stored_reports(store, args.target, args.series, since, opts)
+    with open_output(args.output) as out:
+        if args.format == "json":
+            json.dump(watch_json(reports, "trend", args.store, args.limit), out, indent=2)
+            out.write("\n")
+        else:
+            out.write(watch_text(reports, args.limit, use_color(args, out)))
+    fail = {"leaking": {LEAKING}, "growing": {LEAKING, GROWING}, "never": set()}[args.fail_on]
+    return 1 if any(r.verdict.verdict in fail for r in reports) else 0
