@@ -14,18 +14,17 @@ Everything is computed once per package with tree-sitter queries.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from tree_sitter import Node, Query, QueryCursor
+from tree_sitter import Node
 
 from goretain.rules.flow import own_descendants
 from goretain.source.package import FuncDecl, VarDecl
 from goretain.source.scope import Binding
 from goretain.source.syntax import (
     FUNC_KINDS,
-    GO,
     call_args,
     contains,
     descendants,
@@ -255,15 +254,10 @@ class Collector:
         return c
 
     def _init_local(self, c: Chan, b: Binding) -> None:
-        v: Node | None = None
-        if b.kind in ("short", "var"):
-            if b.index < len(b.values) and len(b.values) > 1:
-                v = b.values[b.index]
-            elif len(b.values) == 1 and b.index == 0:
-                v = b.values[0]
-        if v is not None and is_make_chan(v):
-            c.make = strip_parens(v)
-            c.cap = _cap_of(self.pkg, c.make)
+        v = _made_value(b)
+        if v is not None:
+            c.make = v
+            c.cap = _cap_of(self.pkg, v)
         else:
             c.escapes = True  # a parameter, a copy of another channel, a call result: partners unknown
 
@@ -280,13 +274,9 @@ class Collector:
         return self.out
 
     def _file(self, root: Node, closes: bool) -> None:
-        # One traversal; the close pattern's text predicate only where the bytes say it can match.
-        caps = QueryCursor(_ops_close_query() if closes else _ops_query()).captures(root)
-        found = [n for k in ("send", "recv", "range") for n in caps.get(k, [])]
-        if closes:
-            found += caps.get("close", [])
-        found.sort(key=lambda n: n.start_byte)
-        for n in found:
+        # The operations are found by their tokens in the bytes and checked in the tree:
+        # far cheaper than a query over every node of the file.
+        for n in _op_nodes(root, closes):
             t = n.type
             if t == "send_statement":
                 self._op(SEND, n, n.child_by_field_name("channel"))
@@ -295,7 +285,8 @@ class Collector:
             elif t == "range_clause":
                 right = n.child_by_field_name("right")
                 k = self.key_of(right)
-                if k is not None and (not isinstance(k[0], Binding) or self.pkg.underlying(self.pkg.type_of(right)).kind == "chan"):
+                # A local that is not made here escapes anyway: no need for its type.
+                if k is not None and (not isinstance(k[0], Binding) or _made_value(k[0]) is not None):
                     self._op(RANGE, n, right)
             else:
                 self._call(n)
@@ -552,23 +543,48 @@ class Collector:
             c.escapes = True
 
 
-@lru_cache(maxsize=1)
-def _ops_query() -> Query:
-    return Query(GO, """
-        (send_statement) @send
-        (unary_expression operator: "<-") @recv
-        (range_clause) @range
-    """)
+def _made_value(b: Binding) -> Node | None:
+    """The ``make(chan ...)`` a local channel variable is declared with, else None."""
+    v: Node | None = None
+    if b.kind in ("short", "var"):
+        if b.index < len(b.values) and len(b.values) > 1:
+            v = b.values[b.index]
+        elif len(b.values) == 1 and b.index == 0:
+            v = b.values[0]
+    return strip_parens(v) if v is not None and is_make_chan(v) else None
 
 
-@lru_cache(maxsize=1)
-def _ops_close_query() -> Query:
-    return Query(GO, """
-        (send_statement) @send
-        (unary_expression operator: "<-") @recv
-        (range_clause) @range
-        (call_expression function: (identifier) @fn (#eq? @fn "close")) @close
-    """)
+_OP_WORD = re.compile(rb"<-|\brange\b")
+_OP_CLOSE_WORD = re.compile(rb"<-|\brange\b|\bclose\b")
+
+
+def _op_nodes(root: Node, closes: bool) -> list[Node]:
+    """Send statements, receive expressions, range clauses (and ``close(...)`` calls when
+    ``closes``) of a file, in source order."""
+    src = root.text or b""
+    base = root.start_byte
+    out: list[Node] = []
+    for m in (_OP_CLOSE_WORD if closes else _OP_WORD).finditer(src):
+        tok = root.descendant_for_byte_range(base + m.start(), base + m.end())
+        p = tok.parent if tok is not None else None
+        if p is None:
+            continue
+        if tok.type == "<-":
+            if p.type == "send_statement":
+                out.append(p)
+            elif p.type == "unary_expression":
+                op = p.child_by_field_name("operator")
+                if op is not None and op.id == tok.id:
+                    out.append(p)
+        elif tok.type == "range":
+            if p.type == "range_clause":
+                out.append(p)
+        elif tok.type == "identifier" and p.type == "call_expression":
+            fn = p.child_by_field_name("function")
+            if fn is not None and fn.id == tok.id:
+                out.append(p)
+    out.sort(key=lambda n: n.start_byte)
+    return out
 
 
 def go_targets(pkg: Package) -> set[str]:

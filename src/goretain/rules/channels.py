@@ -11,7 +11,9 @@ and everything it references forever. For each channel the package can name (see
 - more sends than receives: goroutines started in a loop (or a goroutine that sends
   twice on one path) and a single receive;
 - a goroutine ranges over a local channel that nobody closes;
-- a channel that nobody ever receives from (or sends to / closes).
+- a channel that nobody ever receives from (or sends to / closes);
+- a goroutine waiting on ``<-ctx.Done()`` of a ``context.WithCancel`` over a background
+  context whose cancel func is only called after that wait, or never (``ctxwait``).
 
 The finding points at the blocking operation (or, when the operation is in a callee,
 at the call inside the goroutine) with the partner or the path that skips it as related.
@@ -39,6 +41,7 @@ from goretain.rules.chanflow import (
     goroutine_of,
     in_loop,
 )
+from goretain.rules.ctxwait import StuckWait, stuck_waits
 from goretain.rules.flow import (
     exits_loop_after,
     own_descendants,
@@ -102,6 +105,9 @@ META = RuleMeta(
 
 @register(META)
 def check(pkg: Package, ctx: RuleContext) -> Iterator[Finding]:
+    waits = any(b"WithCancel" in f.src and b"Done()" in f.src for f in pkg.files)
+    if waits:
+        yield from (_stuck_wait(pkg, ctx, w) for w in stuck_waits(pkg))
     if not any(b"chan" in f.src and (b"go " in f.src or b"go\t" in f.src or b"<-" in f.src) for f in pkg.files):
         return
     table = collect(pkg)
@@ -468,6 +474,24 @@ def _called_in_loop(pkg: Package, fn: Node) -> bool:
                 if pkg.text(called) == name and callee(pkg, call) is not None and callee(pkg, call).node.id == fn.id:  # type: ignore[union-attr]
                     return True
     return False
+
+
+def _stuck_wait(pkg: Package, ctx: RuleContext, w: StuckWait) -> Finding:
+    done = pkg.text(w.wait.child_by_field_name("operand"))
+    if w.called is None:
+        why = f"its cancel func {w.cancel} is never called"
+        rel = []
+    else:
+        why = f"its cancel func {w.cancel} is only called after this wait returns (line {w.called.start_point[0] + 1})"
+        rel = [Related(pkg.location(w.called), "the only cancel, reached after the wait")]
+    return ctx.finding(
+        META, pkg, w.wait,
+        f"goroutine blocks forever on <-{done}: the context comes from context.WithCancel over a context that is "
+        f"never cancelled, and {why}",
+        symbol=f"{done}:recv",
+        related=[Related(pkg.location(w.make), "context made here"), *rel],
+        fix=f"call {w.cancel}() when the owner is closed (or in a defer), or derive the context from one that ends",
+    )
 
 
 def _finding(pkg: Package, ctx: RuleContext, c: Chan, o: Op, message: str, related: list[Related], *,

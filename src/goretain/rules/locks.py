@@ -8,27 +8,40 @@ one function (and one or two levels of same-receiver method calls):
   the ``Unlock`` the function otherwise performs, and no deferred unlock;
 - a second ``Lock``/``RLock`` of the same mutex while it is held (directly or in a method
   of the same receiver the function calls), including ``RLock`` then ``Lock``;
+- ``RLock`` then a recursive ``RLock`` of the same RWMutex when the package also
+  write-locks it (a writer queued in between blocks both);
+- ``x.M()`` that can return (or leave a loop) still holding ``x.mu``, followed by a call
+  that locks ``x.mu`` again (or ``x.M()`` again on the next pass of a loop);
 - ``wg.Add`` inside the goroutine it accounts for (``Wait`` can return before it runs);
 - a goroutine that can ``return`` before its non-deferred ``wg.Done()``.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 
-from tree_sitter import Node, Query, QueryCursor
+from tree_sitter import Node
 
 from goretain.findings import Confidence, Finding, Related, Severity
 from goretain.rules.base import RuleContext, RuleMeta, register
-from goretain.rules.chanflow import goroutine_of
-from goretain.rules.flow import own_descendants
-from goretain.rules.sync_summary import Acq, Region, body_acquisitions, file_lock_calls, regions
+from goretain.rules.chanflow import goroutine_of, in_loop
+from goretain.rules.flow import exits_loop_after, own_descendants
+from goretain.rules.sync_summary import (
+    Acq,
+    Region,
+    acquisitions,
+    body_acquisitions,
+    body_lock_calls,
+    callee,
+    file_lock_calls,
+    mutex_class,
+    regions,
+)
 from goretain.source.package import FuncDecl, Package
 from goretain.source.syntax import (
     FUNC_KINDS,
-    GO,
     call_args,
     contains,
     descendants,
@@ -106,6 +119,7 @@ def check(pkg: Package, ctx: RuleContext) -> Iterator[Finding]:
     if not has_lock and not has_wg:
         return
     summaries: dict[int, set[tuple[str, str]]] = {}
+    leaks: dict[int, tuple[Node, LockOp, Node]] = {}
     for f in has_lock:
         funcs: dict[int, Node] = {}
         for call in file_lock_calls(pkg, f.root):
@@ -120,10 +134,12 @@ def check(pkg: Package, ctx: RuleContext) -> Iterator[Finding]:
                 continue
             ops = _lock_ops(pkg, body)
             if ops:
-                yield from _missing_unlock(pkg, ctx, fn, body, ops)
+                yield from _missing_unlock(pkg, ctx, fn, body, ops, leaks)
                 yield from _double_lock(pkg, ctx, fn, body, ops, summaries)
     if has_lock:
         yield from _lock_order(pkg, ctx)
+    if leaks:
+        yield from _relock_after_leak(pkg, ctx, list(leaks.values()))
     for f in has_wg:
         yield from _waitgroups(pkg, ctx, f.root)
         yield from _wait_in_spawn_loop(pkg, ctx, f.root)
@@ -131,16 +147,17 @@ def check(pkg: Package, ctx: RuleContext) -> Iterator[Finding]:
 
 # --- lock operations ------------------------------------------------------------------------
 
-@lru_cache(maxsize=1)
-def _lock_query() -> Query:
-    return Query(GO, """(call_expression function: (selector_expression field: (field_identifier) @m
-        (#any-of? @m "Lock" "RLock" "Unlock" "RUnlock"))) @lock""")
-
-
 def _lock_ops(pkg: Package, body: Node) -> list[LockOp]:
+    memo: dict[int, list[LockOp]] = pkg.__dict__.setdefault("_goretain_lock_ops", {})
+    got = memo.get(body.id)
+    if got is None:
+        got = memo[body.id] = _find_lock_ops(pkg, body)
+    return got
+
+
+def _find_lock_ops(pkg: Package, body: Node) -> list[LockOp]:
     out: list[LockOp] = []
-    calls = QueryCursor(_lock_query()).captures(body).get("lock", [])
-    calls.sort(key=lambda n: n.start_byte)
+    calls = body_lock_calls(pkg, body)
     for call in calls:
         owner = _func_of(call)
         if owner is None or body.parent is None or owner.id != body.parent.id:
@@ -197,7 +214,10 @@ def _dominates(a: Node, b: Node) -> bool:
 
 # --- missing unlock ---------------------------------------------------------------------------
 
-def _missing_unlock(pkg: Package, ctx: RuleContext, fn: Node, body: Node, ops: list[LockOp]) -> Iterator[Finding]:
+def _missing_unlock(pkg: Package, ctx: RuleContext, fn: Node, body: Node, ops: list[LockOp],
+                    leaks: dict[int, tuple[Node, LockOp, Node]]) -> Iterator[Finding]:
+    """A Lock whose function can leave (or continue its loop) without the Unlock it
+    otherwise performs; ``leaks`` records the function's exits that still hold it."""
     for lk in ops:
         if lk.name not in _LOCKS or lk.deferred:
             continue
@@ -210,14 +230,19 @@ def _missing_unlock(pkg: Package, ctx: RuleContext, fn: Node, body: Node, ops: l
         later = [o for o in same if o.call.start_byte > lk.call.start_byte]
         if not later:
             continue
-        for ex in _exits_after(lk.call, body):
+        for ex, loop in _exits_after(lk.call, body):
             if not _dominates(lk.call, ex) and ex.type != "continue_statement":
                 continue
             if any(o.call.start_byte < ex.start_byte for o in later):
                 continue  # an unlock comes first in the text: judged released (branches are not modelled)
             if ex.type == "continue_statement" and not _dominates(lk.call, ex):
                 continue
-            what = "continues the loop (the next pass locks again)" if ex.type == "continue_statement" else "returns"
+            if ex.type == "break_statement" and (loop is None or any(o.call.start_byte >= loop.end_byte for o in later)):
+                continue  # unlocked after the loop
+            what = {"continue_statement": "continues the loop (the next pass locks again)",
+                    "break_statement": "leaves the loop"}.get(ex.type, "returns")
+            if ex.type != "continue_statement":
+                leaks.setdefault(fn.id, (fn, lk, ex))
             yield ctx.finding(
                 META, pkg, lk.call,
                 f"{lk.key}.{lk.name}() is not released when the function {what} at line {ex.start_point[0] + 1}: "
@@ -229,17 +254,32 @@ def _missing_unlock(pkg: Package, ctx: RuleContext, fn: Node, body: Node, ops: l
             break
 
 
-def _exits_after(lock: Node, body: Node) -> list[Node]:
-    out: list[Node] = []
-    for n in own_descendants(body, "return_statement", "continue_statement"):
+def _exits_after(lock: Node, body: Node) -> list[tuple[Node, Node | None]]:
+    """Returns, continues of a loop around the lock and breaks out of such a loop after
+    ``lock``, each with the loop it leaves or repeats."""
+    out: list[tuple[Node, Node | None]] = []
+    for n in own_descendants(body, "return_statement", "continue_statement", "break_statement"):
         if n.start_byte <= lock.start_byte:
             continue
-        if n.type == "continue_statement":
-            loop = _loop_of(n)
+        loop: Node | None = None
+        if n.type != "return_statement":
+            loop = _loop_of(n) if n.type == "continue_statement" else _broken(n)
             if loop is None or not contains(loop, lock) or any(c.type == "label_name" for c in n.named_children):
                 continue
-        out.append(n)
+        out.append((n, loop))
     return out
+
+
+def _broken(brk: Node) -> Node | None:
+    """The for loop an unlabelled ``break`` leaves (None when it leaves a switch/select)."""
+    cur = brk.parent
+    while cur is not None and cur.type not in FUNC_KINDS:
+        if cur.type in ("expression_switch_statement", "type_switch_statement", "select_statement"):
+            return None
+        if cur.type == "for_statement":
+            return cur
+        cur = cur.parent
+    return None
 
 
 def _loop_of(n: Node) -> Node | None:
@@ -271,7 +311,11 @@ def _double_lock(pkg: Package, ctx: RuleContext, fn: Node, body: Node, ops: list
             if o.call.start_byte >= end or not _dominates(lk.call, o.call):
                 continue
             if lk.name == "RLock" and o.name == "RLock":
-                continue  # recursive read locks only deadlock with a waiting writer: too weak alone
+                w = _writer(pkg, lk)  # recursive read locks deadlock with a writer waiting in between
+                if w is not None:
+                    yield _recursive_read(pkg, ctx, lk, o.call, f"{o.key}.{o.name}()", w)
+                    break
+                continue
             yield _double(pkg, ctx, lk, o.call, f"{o.key}.{o.name}()")
             break
         if not recv or not (lk.key == recv or lk.key.startswith(recv + ".")):
@@ -287,6 +331,12 @@ def _double_lock(pkg: Package, ctx: RuleContext, fn: Node, body: Node, ops: list
             hit = next((m for (r, m) in got if r == rel and not (lk.name == "RLock" and m == "RLock")), None)
             if hit is None and lk.name == "Lock":
                 hit = next((m for (r, m) in got if r == rel), None)
+            if hit is None and lk.name == "RLock" and any(r == rel for (r, _m) in got):
+                w = _writer(pkg, lk)
+                if w is not None:
+                    what = f"{pkg.text(call.child_by_field_name('function'))}(), which calls {recv}{rel}.RLock()"
+                    yield _recursive_read(pkg, ctx, lk, call, what, w)
+                    break
             if hit is not None:
                 yield _double(pkg, ctx, lk, call, f"{pkg.text(call.child_by_field_name('function'))}(), which calls {recv}{rel}.{hit}()")
                 break
@@ -300,6 +350,27 @@ def _double(pkg: Package, ctx: RuleContext, lk: LockOp, at: Node, what: str) -> 
         symbol=f"{lk.key}.{lk.name}",
         related=[Related(pkg.location(lk.call), f"{lk.key} locked here")],
         fix=f"release {lk.key} first, or call a variant that expects the lock to be held",
+    )
+
+
+def _writer(pkg: Package, lk: LockOp) -> Node | None:
+    """A write Lock of the mutex ``lk`` read-locks, anywhere in the package."""
+    fn = strip_parens(lk.call.child_by_field_name("function"))
+    cls = mutex_class(pkg, fn.child_by_field_name("operand")) if fn is not None else None
+    if cls is None:
+        return None
+    return next((r.call for r in regions(pkg) if r.mode == "Lock" and r.cls == cls), None)
+
+
+def _recursive_read(pkg: Package, ctx: RuleContext, lk: LockOp, at: Node, what: str, writer: Node) -> Finding:
+    return ctx.finding(
+        META, pkg, at,
+        f"{what} while this goroutine already read-locks {lk.key}: a writer's Lock (line {writer.start_point[0] + 1}) "
+        f"waiting in between blocks the second RLock, and the writer waits for the first: both block forever",
+        symbol=f"{lk.key}.RLock",
+        related=[Related(pkg.location(lk.call), f"{lk.key} read-locked here"),
+                 Related(pkg.location(writer), "the writer that can queue in between")],
+        fix=f"do not read-lock {lk.key} twice: call a variant that expects the lock to be held",
     )
 
 
@@ -355,6 +426,89 @@ def _locks_in(pkg: Package, fd: FuncDecl, summaries: dict[int, set[tuple[str, st
                 out |= {(r, m) for r, m in _locks_in(pkg, target, summaries, depth - 1) if r not in first}
     summaries[fd.node.id] = out
     return out
+
+
+# --- a call that can return holding the lock, then a call that locks it again ------------------
+
+def _relock_after_leak(pkg: Package, ctx: RuleContext, leaks: list[tuple[Node, LockOp, Node]]) -> Iterator[Finding]:
+    """``x.M()`` can return with ``x.mu`` still locked (an exit skips its Unlock); a later
+    call on ``x`` that locks ``x.mu`` again, or ``x.M()`` itself on the next pass of a loop,
+    blocks this goroutine forever."""
+    for fn, lk, ex in leaks:
+        recv = _receiver_name(fn)
+        if not recv or not (lk.key == recv or lk.key.startswith(recv + ".")):
+            continue
+        rel = lk.key[len(recv):]
+        name = text(fn.child_by_field_name("name"))
+        for call in _calls_named(pkg, name):
+            target = callee(pkg, call)
+            p = call.parent
+            if target is None or target.node.id != fn.id or (p is not None and p.type in ("go_statement", "defer_statement")):
+                continue
+            found = _relock_site(pkg, call, rel)
+            if found is None:
+                continue
+            at, key = found
+            again = "runs again on the next pass of this loop" if at.id == call.id else "locks it again"
+            yield ctx.finding(
+                META, pkg, at,
+                f"{pkg.text(call.child_by_field_name('function'))}() can return with {key} still locked "
+                f"(line {ex.start_point[0] + 1} skips the Unlock), and {pkg.text(at.child_by_field_name('function'))}() "
+                f"{again}: this goroutine blocks forever",
+                symbol=f"{key}.{lk.name}",
+                related=[Related(pkg.location(lk.call), f"{lk.key} locked here"),
+                         Related(pkg.location(ex), f"returns with {lk.key} still locked")],
+                fix=f"release {lk.key} on every exit of {name} (`defer {lk.key}.{_LOCKS[lk.name]}()`)",
+            )
+
+
+def _calls_named(pkg: Package, name: str) -> list[Node]:
+    """Method calls ``x.name(...)`` of the package, found by their bytes."""
+    word = re.compile(rb"\b" + re.escape(name.encode()) + rb"\b")
+    out: list[Node] = []
+    for f in pkg.files:
+        if name.encode() + b"(" not in f.src:
+            continue
+        for m in word.finditer(f.src):
+            node = f.root.descendant_for_byte_range(m.start(), m.end())
+            sel = node.parent if node is not None and node.type == "field_identifier" else None
+            call = sel.parent if sel is not None and sel.type == "selector_expression" else None
+            fn = call.child_by_field_name("function") if call is not None and call.type == "call_expression" else None
+            if fn is not None and sel is not None and fn.id == sel.id:
+                out.append(call)  # type: ignore[arg-type]
+    return out
+
+
+def _relock_site(pkg: Package, call: Node, rel: str) -> tuple[Node, str] | None:
+    """Where the goroutine locks ``base + rel`` again after ``call`` (``base.M()``)."""
+    sel = strip_parens(call.child_by_field_name("function"))
+    caller = _func_of(call)
+    body = caller.child_by_field_name("body") if caller is not None else None
+    if sel is None or caller is None or body is None:
+        return None
+    base = text(sel.child_by_field_name("operand"))
+    key = base + rel
+    for c in own_descendants(body, "call_expression"):
+        if c.start_byte <= call.end_byte or not _dominates(call, c):
+            continue
+        f = strip_parens(c.child_by_field_name("function"))
+        if f is None or f.type != "selector_expression":
+            continue
+        op = text(f.child_by_field_name("operand"))
+        m = text(f.child_by_field_name("field"))
+        if op == key and m in _UNLOCKS:
+            return None  # the caller releases it: the lock is handed back on purpose
+        if op == key and m in _LOCKS:
+            return c, key
+        if op != base or (c.parent is not None and c.parent.type in ("go_statement", "defer_statement")):
+            continue
+        t2 = callee(pkg, c)
+        if t2 is not None and t2.recv_name and any(a.key == t2.recv_name + rel for a in acquisitions(pkg, t2)):
+            return c, key
+    loop = in_loop(call, caller)
+    if loop is not None and not exits_loop_after(call, loop):
+        return call, key
+    return None
 
 
 # --- lock order (AB-BA) -------------------------------------------------------------------------

@@ -17,15 +17,15 @@ Everything is computed lazily and cached on the package.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from tree_sitter import Node, Query, QueryCursor
+from tree_sitter import Node
 
 from goretain.rules.flow import own_descendants
 from goretain.source.package import FuncDecl
-from goretain.source.syntax import FUNC_KINDS, GO, call_args, contains, strip_parens, text
+from goretain.source.syntax import FUNC_KINDS, call_args, contains, strip_parens, text
 
 if TYPE_CHECKING:
     from goretain.source.package import Package
@@ -66,23 +66,56 @@ class Region:
         return self.call.end_byte <= node.start_byte < self.end and dominates(self.call, node)
 
 
-@lru_cache(maxsize=1)
-def _lock_query() -> Query:
-    return Query(GO, """(call_expression function: (selector_expression field: (field_identifier) @m
-        (#any-of? @m "Lock" "RLock" "Unlock" "RUnlock"))) @lock""")
+_LOCK_WORD = re.compile(rb"\b(?:R?Lock|R?Unlock)\b")
 
 
 def file_lock_calls(pkg: Package, root: Node) -> list[Node]:
-    """The Lock/Unlock-shaped calls of a file, queried once per package (GR401 and the
-    lock-region summary both start from them)."""
+    """The Lock/Unlock-shaped calls of a file (``x.Lock()``, any arguments), in source
+    order, found once per package: GR401 and the lock-region summary start from them.
+    The words are found in the bytes and checked in the tree, which is much cheaper than
+    a query over the whole file."""
     memo: dict[int, list[Node]] | None = getattr(pkg, "_goretain_file_locks", None)
     if memo is None:
         memo = {}
         pkg._goretain_file_locks = memo  # type: ignore[attr-defined]
     calls = memo.get(root.id)
     if calls is None:
-        calls = memo[root.id] = QueryCursor(_lock_query()).captures(root).get("lock", [])
+        calls = memo[root.id] = _word_calls(root)
     return calls
+
+
+def _word_calls(root: Node) -> list[Node]:
+    src = root.text or b""
+    base = root.start_byte
+    out: list[Node] = []
+    for m in _LOCK_WORD.finditer(src):
+        node = root.descendant_for_byte_range(base + m.start(), base + m.end())
+        sel = node.parent if node is not None and node.type == "field_identifier" else None
+        if sel is None or sel.type != "selector_expression":
+            continue
+        field = sel.child_by_field_name("field")
+        call = sel.parent
+        if field is None or field.id != node.id or call is None or call.type != "call_expression":
+            continue
+        fn = call.child_by_field_name("function")
+        if fn is not None and fn.id == sel.id:
+            out.append(call)
+    out.sort(key=lambda n: n.start_byte)
+    return out
+
+
+def body_lock_calls(pkg: Package, body: Node) -> list[Node]:
+    """``file_lock_calls`` within ``body`` (nested function literals included), in order."""
+    calls = file_lock_calls(pkg, _root(body))
+    lo = bisect_left(calls, body.start_byte, key=lambda n: n.start_byte)
+    hi = bisect_left(calls, body.end_byte, key=lambda n: n.start_byte)
+    return calls[lo:hi]
+
+
+def _root(node: Node) -> Node:
+    while node.parent is not None:
+        node = node.parent
+    return node
 
 
 def func_of(n: Node) -> Node | None:
@@ -130,12 +163,12 @@ def mutex_class(pkg: Package, operand: Node | None) -> str | None:
     return None
 
 
-def lock_calls(body: Node) -> list[tuple[str, Node, Node, bool]]:
+def lock_calls(pkg: Package, body: Node) -> list[tuple[str, Node, Node, bool]]:
     """(method, operand, call, deferred) for the Lock/Unlock calls of a body, nested
     function literals excluded, in source order."""
     out: list[tuple[str, Node, Node, bool]] = []
     fn_node = body.parent
-    for call in sorted(QueryCursor(_lock_query()).captures(body).get("lock", []), key=lambda n: n.start_byte):
+    for call in body_lock_calls(pkg, body):
         if fn_node is None or func_of(call) is None or func_of(call).id != fn_node.id or call_args(call):
             continue
         fn = strip_parens(call.child_by_field_name("function"))
@@ -168,7 +201,7 @@ def regions(pkg: Package) -> list[Region]:
 
 
 def _fn_regions(pkg: Package, fn: Node, body: Node) -> list[Region]:
-    calls = lock_calls(body)
+    calls = lock_calls(pkg, body)
     out: list[Region] = []
     for name, operand, call, deferred in calls:
         if name not in LOCKS or deferred:
@@ -214,7 +247,7 @@ def acquisitions(pkg: Package, fd: FuncDecl, depth: int = _DEPTH) -> list[Acq]:
     return out
 
 
-_CALLED = re.compile(rb"(\w+)\(")
+_CALLED = re.compile(rb"\b(\w+)\(")
 
 
 def _lock_depths(pkg: Package) -> dict[str, int]:
@@ -249,7 +282,7 @@ def body_acquisitions(pkg: Package, body: Node, recv: str, depth: int = _DEPTH,
     """Acquisitions of a function body (only those between the byte offsets ``within``)."""
     out: list[Acq] = []
     lo, hi = within if within is not None else (body.start_byte, body.end_byte)
-    for name, operand, call, deferred in lock_calls(body):
+    for name, operand, call, deferred in lock_calls(pkg, body):
         if name in LOCKS and not deferred and lo <= call.start_byte < hi:
             cls = mutex_class(pkg, operand)
             if cls is not None:
@@ -298,5 +331,5 @@ def decl_of(pkg: Package, fn: Node) -> FuncDecl | None:
     return None
 
 
-__all__ = ["LOCKS", "Acq", "Region", "acquisitions", "body_acquisitions", "callee", "decl_of", "dominates",
+__all__ = ["LOCKS", "Acq", "Region", "acquisitions", "body_acquisitions", "body_lock_calls", "callee", "decl_of", "dominates",
            "func_of", "lock_calls", "mutex_class", "regions", "root_of", "stmt_of"]

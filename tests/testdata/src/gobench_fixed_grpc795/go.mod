@@ -1,0 +1,3 @@
+module example.com/gobench_fixed_grpc795
+
+go 1.23

@@ -1,0 +1,3 @@
+module example.com/gobench_fixed_kubernetes62464
+
+go 1.23

@@ -1,0 +1,3 @@
+module example.com/gr202ctx
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/gr401relock
+
+go 1.22
