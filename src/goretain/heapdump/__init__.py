@@ -1,0 +1,1 @@
+"""Go heap dumps (runtime/debug.WriteHeapDump): parse, object graph, roots, dominators."""

@@ -1,0 +1,3 @@
+module example.com/heapretain
+
+go 1.27
