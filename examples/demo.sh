@@ -39,7 +39,9 @@ echo "== building examples/leakyservice"
 (cd examples/leakyservice && go build -o "$DIR/leakyservice" .)
 PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 URL="http://127.0.0.1:$PORT"
-"$DIR/leakyservice" -addr "127.0.0.1:$PORT" -dumpdir "$DIR" 2>"$DIR/service.log" &
+# A finer memory-profile rate than Go's default (512 KiB) so that goretain why can name
+# the allocation site of most objects in the dump; cheap for a service this small.
+GODEBUG=memprofilerate=4096 "$DIR/leakyservice" -addr "127.0.0.1:$PORT" -dumpdir "$DIR" 2>"$DIR/service.log" &
 SVC_PID=$!
 python3 - "$URL" <<'PY'
 import sys, time, urllib.request
@@ -77,6 +79,8 @@ import os, sys, urllib.request
 req = urllib.request.Request(sys.argv[1] + "/admin/heapdump", method="POST")
 path = urllib.request.urlopen(req, timeout=60).read().decode().strip()
 print(f"   {path} ({os.path.getsize(path) / 2**20:.1f} MiB)")
+with open(os.path.join(os.path.dirname(path), "dump.path"), "w") as fh:
+    fh.write(path)
 PY
 
 echo
@@ -99,6 +103,11 @@ goretain trend --store "$DIR/goretain.db" -n 3 || [ $? -eq 1 ]
 echo
 echo "== runtime leaks and the static findings that explain them"
 python3 examples/match_findings.py "$DIR/watch.json" "$DIR/check.json"
+
+echo
+DUMP=$(cat "$DIR/dump.path")
+echo "== who holds the memory (goretain why $DUMP --binary $DIR/leakyservice --top 5)"
+goretain why "$DUMP" --binary "$DIR/leakyservice" --top 5
 
 echo
 echo "demo: done in $(($(date +%s) - START))s; store, reports and heap dump are in $DIR"
