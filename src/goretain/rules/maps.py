@@ -293,11 +293,26 @@ def _pins(pkg: Package, key: GoType | None) -> str:
     return "each key is a pointer that pins what it points to"
 
 
-def _type_keyed(pkg: Package, t: GoType) -> bool:
-    """Keys that are types (reflect.Type): bounded by the program's type set."""
-    return t.is_named("reflect", "Type") or t.deref().is_named("reflect", "rtype") or t.deref().is_named(
-        "internal/abi", "Type"
-    )
+# Runtime type descriptors: a map keyed by them is bounded by the program's type set.
+_TYPE_DESCRIPTORS = frozenset({
+    ("reflect", "Type"), ("reflect", "rtype"), ("internal/abi", "Type"), ("runtime", "_type"),
+})
+
+
+def _type_keyed(pkg: Package, t: GoType, depth: int = 0) -> bool:
+    """Keys that are types (reflect.Type, *abi.Type, ...) or structs made of them and
+    scalars (reflect's cacheKey{kind, t1, t2, extra}): bounded by the program's types."""
+    base = t.deref()
+    # Inside package reflect its own rtype is spelled without a package.
+    if base.kind == "named" and (base.pkg or pkg.import_path, base.name) in _TYPE_DESCRIPTORS:
+        return True
+    if depth > 0:
+        return False
+    u = _local_underlying(pkg, t)
+    if u.kind != "struct" or not u.fields:
+        return False
+    kinds = [_type_keyed(pkg, ft, depth + 1) or _local_underlying(pkg, ft).kind == "basic" for _, ft in u.fields]
+    return all(kinds) and any(_type_keyed(pkg, ft, depth + 1) for _, ft in u.fields)
 
 
 # --- the analysis -----------------------------------------------------------------------------

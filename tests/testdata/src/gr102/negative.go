@@ -108,3 +108,20 @@ func ResetAll()        { reg.reset() }
 var _ = fieldsOf
 var _ = dedupe
 var _ = handle
+
+// A cache keyed by a struct of type descriptors is bounded by the program's types.
+type typePair struct {
+	kind   uint8
+	t1, t2 reflect.Type
+}
+
+var pairCache sync.Map
+
+func pairFor(a, b reflect.Type) any {
+	k := typePair{1, a, b}
+	if v, ok := pairCache.Load(k); ok {
+		return v
+	}
+	v, _ := pairCache.LoadOrStore(k, struct{}{})
+	return v
+}
