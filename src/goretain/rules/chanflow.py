@@ -28,6 +28,7 @@ from goretain.source.syntax import (
     call_args,
     contains,
     descendants,
+    has_keyword,
     strip_parens,
     text,
 )
@@ -595,7 +596,7 @@ def go_targets(pkg: Package) -> set[str]:
         return cached
     out: set[str] = set()
     for f in pkg.files:
-        if b"go " not in f.src and b"go\t" not in f.src:
+        if (b"go " not in f.src and b"go\t" not in f.src) or not has_keyword(f.root, f.src, b"go"):
             continue
         for g in descendants(f.root, "go_statement"):
             call = g.named_children[0] if g.named_children else None

@@ -47,6 +47,7 @@ from goretain.source.syntax import (
     descendants,
     enclosing_func,
     expr_list,
+    has_keyword,
     strip_parens,
     text,
 )
@@ -120,8 +121,8 @@ _LOCK_RELEASES = frozenset({"Unlock", "RUnlock"})
 @register(META)
 def check(pkg: Package, ctx: RuleContext) -> Iterator[Finding]:
     for f in pkg.files:
-        if b"defer" not in f.src:
-            continue
+        if not has_keyword(f.root, f.src, b"defer"):
+            continue  # no defer statement: skip the file-wide query (a full traversal)
         for d in descendants(f.root, "defer_statement"):
             call = strip_parens(next((c for c in d.named_children if c.type != "comment"), None))
             if call is None or call.type != "call_expression":
@@ -374,8 +375,25 @@ def _pinned_after_release(pkg: Package, ctx: RuleContext, d: Node, call: Node, f
 
 
 def _maybe_assigned(src: bytes, name: str, start: int, end: int) -> bool:
-    """Cheap text test before any tree query: does ``name`` appear on the left of an ``=``?"""
-    return _assign_pattern(name).search(src, start, end) is not None
+    """Cheap text test before any tree query: does ``name`` appear on the left of an ``=``?
+    Same answer as searching ``_assign_pattern(name)`` in src[start:end], without compiling
+    a pattern per name: find the name, check the word boundaries, match the rest."""
+    word = name.encode()
+    if not word:
+        return _assign_pattern(name).search(src, start, end) is not None
+    first, last = word[0] in _WORD, word[-1] in _WORD
+    i = src.find(word, start, end)
+    while i >= 0:
+        j = i + len(word)
+        if (i > 0 and src[i - 1] in _WORD) != first and (j < end and src[j] in _WORD) != last \
+                and _ASSIGN_TAIL.match(src, j, end) is not None:
+            return True
+        i = src.find(word, i + 1, end)
+    return False
+
+
+_WORD = frozenset(b"_0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+_ASSIGN_TAIL = re.compile(rb"[\w\s.,]*:?=(?!=)")
 
 
 @lru_cache(maxsize=512)

@@ -27,6 +27,7 @@ from goretain.source.syntax import (
     contains,
     descendants,
     expr_list,
+    has_keyword,
     strip_parens,
     text,
 )
@@ -151,8 +152,8 @@ class _Use:
 def check(pkg: Package, ctx: RuleContext) -> Iterator[Finding]:
     info = _PkgInfo()
     for f in pkg.files:
-        if b"go" not in f.src:
-            continue
+        if not has_keyword(f.root, f.src, b"go"):
+            continue  # no go statement: skip the file-wide query (a full traversal)
         for g in descendants(f.root, "go_statement"):
             call = next((c for c in g.named_children if c.type == "call_expression"), None)
             fn = strip_parens(call.child_by_field_name("function")) if call is not None else None

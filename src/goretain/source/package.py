@@ -107,12 +107,27 @@ def import_name(path: str) -> str:
 def file_imports(root: Node) -> dict[str, str]:
     out: dict[str, str] = {}
     decls = [c for c in root.named_children if c.type == "import_declaration"]
-    for spec in (s for d in decls for s in descendants(d, "import_spec")):
+    for spec in (s for d in decls for s in _specs(d, "import_spec", "import_spec_list", None)):
         path = text(spec.child_by_field_name("path")).strip('"`')
         name_node = spec.child_by_field_name("name")
         name = text(name_node) if name_node is not None else import_name(path)
         if name not in ("_", "."):
             out[name] = path
+    return out
+
+
+def _specs(decl: Node, kind: str, list_kind: str, src: bytes | None) -> list[Node]:
+    """``descendants(decl, kind)`` without a query in the usual case: specs sit directly in
+    the declaration or in its parenthesised list, and only a function literal (``func`` in
+    ``src``, when given) or a syntax error can put others deeper."""
+    if decl.has_error or (src is not None and src.find(b"func", decl.start_byte, decl.end_byte) >= 0):
+        return descendants(decl, kind)
+    out: list[Node] = []
+    for c in decl.named_children:
+        if c.type == kind:
+            out.append(c)
+        elif c.type == list_kind:
+            out.extend(s for s in c.named_children if s.type == kind)
     return out
 
 
@@ -172,10 +187,10 @@ class Package:
                     name, FuncDecl(name, f, top, recv_type, recv_name)
                 )
             elif t == "var_declaration":
-                for spec in descendants(top, "var_spec"):
+                for spec in _specs(top, "var_spec", "var_spec_list", f.src):
                     self._collect_var(f, spec)
             elif t == "const_declaration":
-                self._collect_consts(top)
+                self._collect_consts(top, f.src)
             elif t == "type_declaration":
                 for spec in top.named_children:
                     if spec.type in ("type_spec", "type_alias"):
@@ -192,8 +207,8 @@ class Package:
             if name != "_":
                 self.vars.setdefault(name, VarDecl(name, f, n, spec.child_by_field_name("type"), values, i))
 
-    def _collect_consts(self, decl: Node) -> None:
-        for spec in descendants(decl, "const_spec"):
+    def _collect_consts(self, decl: Node, src: bytes | None = None) -> None:
+        for spec in _specs(decl, "const_spec", "", src) if src is not None else descendants(decl, "const_spec"):
             values = expr_list(spec.child_by_field_name("value"))
             for i, n in enumerate(spec.children_by_field_name("name")):
                 name = text(n)

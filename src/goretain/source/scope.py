@@ -55,13 +55,27 @@ def _scope_of(stmt: Node) -> Node:
     return stmt
 
 
+_DECL_KINDS = (
+    "parameter_declaration", "variadic_parameter_declaration", "short_var_declaration",
+    "var_spec", "range_clause", "type_switch_statement", "receive_statement",
+)
+
+
 class FuncScope:
+    """Bindings are made per name on the first lookup of that name: most scopes are
+    asked about a few names only, and a name's bindings never depend on other names'."""
+
     def __init__(self, top: Node) -> None:
         self.top = top
         self.by_name: dict[str, list[Binding]] = {}
-        self._build()
+        self._decls = descendants(top, *_DECL_KINDS)
+        self._done: set[str] = set()
+        self._want: str | None = None  # while building one name: skip the others
+        self._src: bytes | None = None
 
     def _add(self, b: Binding) -> None:
+        if self._want is not None and b.name != self._want:
+            return
         same = self.by_name.setdefault(b.name, [])
         if b.kind == "short":
             for other in same:
@@ -69,43 +83,68 @@ class FuncScope:
                     return  # re-declaration: an assignment to `other`
         same.append(b)
 
-    def _build(self) -> None:
-        kinds = (
-            "parameter_declaration", "variadic_parameter_declaration", "short_var_declaration",
-            "var_spec", "range_clause", "type_switch_statement", "receive_statement",
-        )
-        for n in descendants(self.top, *kinds):
-            t = n.type
-            if t in ("parameter_declaration", "variadic_parameter_declaration"):
-                self._param(n)
-            elif t == "short_var_declaration":
-                self._decl_list(n, "short", expr_list(n.child_by_field_name("left")), n.child_by_field_name("right"), None)
-            elif t == "var_spec":
-                self._decl_list(n, "var", n.children_by_field_name("name"), n.child_by_field_name("value"), n.child_by_field_name("type"))
-            elif t == "range_clause":
-                if not any(c.type == ":=" for c in n.children):
-                    continue
-                left = expr_list(n.child_by_field_name("left"))
-                scope = n.parent or n
-                right = n.child_by_field_name("right")
-                for i, ident in enumerate(left):
-                    if ident.type == "identifier" and text(ident) != "_":
-                        self._add(Binding(text(ident), ident, "range", scope.start_byte, scope.end_byte,
-                                          n.end_byte, n, None, [right] if right else [], i))
-            elif t == "type_switch_statement":
-                alias = n.child_by_field_name("alias")
-                for ident in expr_list(alias):
-                    if ident.type == "identifier":
-                        self._add(Binding(text(ident), ident, "typeswitch", n.start_byte, n.end_byte,
-                                          ident.end_byte, n))
-            elif t == "receive_statement" and any(c.type == ":=" for c in n.children):
-                left = expr_list(n.child_by_field_name("left"))
-                scope = _scope_of(n)
-                right = n.child_by_field_name("right")
-                for i, ident in enumerate(left):
-                    if ident.type == "identifier" and text(ident) != "_":
-                        self._add(Binding(text(ident), ident, "recv", scope.start_byte, scope.end_byte,
-                                          n.end_byte, n, None, [right] if right else [], i))
+    def _build_name(self, name: str) -> None:
+        """Bindings of ``name``: only declarations whose text holds it can make one."""
+        self._done.add(name)
+        if self._src is None:
+            self._src = self.top.text or b""
+        src, base, word = self._src, self.top.start_byte, name.encode()
+        self._want = name
+        try:
+            for n in self._decls:
+                if src.find(word, n.start_byte - base, n.end_byte - base) >= 0:
+                    self._decl(n)
+        except BaseException:
+            self._done.discard(name)  # half built: start over next time
+            self.by_name.pop(name, None)
+            raise
+        finally:
+            self._want = None
+
+    def _build_all(self) -> None:
+        done = set(self._done)
+        by_name, self.by_name = self.by_name, {}
+        for n in self._decls:
+            self._decl(n)
+        for name in done:  # names built before keep their (identical) Binding objects
+            if name in by_name:
+                self.by_name[name] = by_name[name]
+            else:
+                self.by_name.pop(name, None)
+        self._done.update(self.by_name)
+
+    def _decl(self, n: Node) -> None:
+        t = n.type
+        if t in ("parameter_declaration", "variadic_parameter_declaration"):
+            self._param(n)
+        elif t == "short_var_declaration":
+            self._decl_list(n, "short", expr_list(n.child_by_field_name("left")), n.child_by_field_name("right"), None)
+        elif t == "var_spec":
+            self._decl_list(n, "var", n.children_by_field_name("name"), n.child_by_field_name("value"), n.child_by_field_name("type"))
+        elif t == "range_clause":
+            if not any(c.type == ":=" for c in n.children):
+                return
+            left = expr_list(n.child_by_field_name("left"))
+            scope = n.parent or n
+            right = n.child_by_field_name("right")
+            for i, ident in enumerate(left):
+                if ident.type == "identifier" and text(ident) != "_":
+                    self._add(Binding(text(ident), ident, "range", scope.start_byte, scope.end_byte,
+                                      n.end_byte, n, None, [right] if right else [], i))
+        elif t == "type_switch_statement":
+            alias = n.child_by_field_name("alias")
+            for ident in expr_list(alias):
+                if ident.type == "identifier":
+                    self._add(Binding(text(ident), ident, "typeswitch", n.start_byte, n.end_byte,
+                                      ident.end_byte, n))
+        elif t == "receive_statement" and any(c.type == ":=" for c in n.children):
+            left = expr_list(n.child_by_field_name("left"))
+            scope = _scope_of(n)
+            right = n.child_by_field_name("right")
+            for i, ident in enumerate(left):
+                if ident.type == "identifier" and text(ident) != "_":
+                    self._add(Binding(text(ident), ident, "recv", scope.start_byte, scope.end_byte,
+                                      n.end_byte, n, None, [right] if right else [], i))
 
     def _param(self, p: Node) -> None:
         plist = p.parent
@@ -127,6 +166,9 @@ class FuncScope:
                                   p.child_by_field_name("type"), variadic=p.type == "variadic_parameter_declaration"))
 
     def _decl_list(self, stmt: Node, kind: str, names: list[Node], value: Node | None, type_node: Node | None) -> None:
+        want = self._want
+        if want is not None and not any(ident.type == "identifier" and text(ident) == want for ident in names):
+            return  # declares other names only
         decl = stmt
         while decl.parent is not None and decl.parent.type in ("var_declaration", "var_spec_list"):
             decl = decl.parent  # a var spec's scope is that of its declaration statement
@@ -142,6 +184,8 @@ class FuncScope:
                               stmt, type_node, values, i))
 
     def lookup(self, name: str, at: int) -> Binding | None:
+        if name not in self._done:
+            self._build_name(name)
         best: Binding | None = None
         for b in self.by_name.get(name, ()):
             if b.ident.start_byte == at:
@@ -155,4 +199,5 @@ class FuncScope:
         return best
 
     def bindings(self) -> list[Binding]:
+        self._build_all()
         return [b for bs in self.by_name.values() for b in bs]

@@ -6,6 +6,7 @@ node kinds run as tree-sitter queries (C speed) and return only the matches.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from functools import lru_cache
@@ -136,6 +137,26 @@ def descendants(node: Node, *kinds: str) -> list[Node]:
     if len(kinds) > 1:
         out.sort(key=lambda n: (n.start_byte, -n.end_byte))
     return out
+
+
+def has_keyword(root: Node, src: bytes, word: bytes) -> bool:
+    """Does the file (``src`` parsed as ``root``) hold the keyword token ``word``?
+
+    Exact, without a traversal: a keyword is lexed as a whole identifier, so only
+    occurrences not followed by an identifier byte can be one, and the tree says which
+    are (the others sit in comments, strings or longer words like ``ago``)."""
+    kind = word.decode()
+    for m in _keyword_regex(word).finditer(src):
+        i, j = m.span()
+        node = root.descendant_for_byte_range(i, j)
+        if node is not None and node.type == kind and node.start_byte == i and node.end_byte == j:
+            return True
+    return False
+
+
+@lru_cache(maxsize=16)
+def _keyword_regex(word: bytes) -> re.Pattern[bytes]:
+    return re.compile(re.escape(word) + rb"(?![0-9A-Za-z_])")
 
 
 def ancestors(node: Node) -> Iterable[Node]:
