@@ -19,9 +19,6 @@ from goretain.rules.ownership import HANDOFF, RELEASE, Classifier, Spec, analyse
 from goretain.source.package import Package
 from goretain.source.scope import Binding
 from goretain.source.syntax import (
-    call_name,
-    callee_name,
-    descendants,
     expr_list,
     prefetch_when,
     strip_parens,
@@ -112,17 +109,7 @@ def check(pkg: Package, ctx: RuleContext) -> Iterable[Finding]:
     reads = FieldReads(pkg)
     out: list[Finding] = []
     for f in files:
-        for call in descendants(f.root, "call_expression"):
-            name = callee_name(call)
-            if name not in _WITH:
-                continue
-            q = call_name(call)[0]
-            if not q or "." in q:
-                continue
-            fn = strip_parens(call.child_by_field_name("function"))
-            operand = fn.child_by_field_name("operand") if fn is not None else None
-            if operand is None or pkg.is_package_name(operand) != "context":
-                continue
+        for call, name in pkg.package_calls(f.root, "context", _WITH):
             finding = _check_call(pkg, ctx, cls, call, f"context.{name}", reads)
             if finding is not None:
                 out.append(finding)

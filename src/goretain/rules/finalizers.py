@@ -20,8 +20,6 @@ from goretain.source.package import Package, VarDecl
 from goretain.source.scope import Binding
 from goretain.source.syntax import (
     call_args,
-    call_name,
-    callee_name,
     descendants,
     prefetch_when,
     strip_parens,
@@ -110,17 +108,7 @@ def check(pkg: Package, ctx: RuleContext) -> Iterable[Finding]:
     for f in pkg.files:
         if not _may_finalize(f.src):
             continue
-        for call in descendants(f.root, "call_expression"):
-            name = callee_name(call)
-            if name not in ("SetFinalizer", "AddCleanup"):
-                continue
-            q = call_name(call)[0]
-            if not q or "." in q:
-                continue
-            fn = strip_parens(call.child_by_field_name("function"))
-            operand = fn.child_by_field_name("operand") if fn is not None else None
-            if operand is None or pkg.is_package_name(operand) != "runtime":
-                continue
+        for call, name in pkg.package_calls(f.root, "runtime", ("SetFinalizer", "AddCleanup")):
             args = call_args(call)
             found = _set_finalizer(pkg, ctx, call, args) if name == "SetFinalizer" else _add_cleanup(pkg, ctx, call, args)
             if found is not None:

@@ -35,6 +35,7 @@ from goretain.rules.sync_summary import (
     body_acquisitions,
     body_lock_calls,
     callee,
+    dominates,
     file_lock_calls,
     mutex_class,
     regions,
@@ -195,23 +196,6 @@ def _is_mutex(pkg: Package, operand: Node | None) -> bool:
     return t.kind == "unknown"
 
 
-def _stmt_of(node: Node) -> Node:
-    """The statement directly inside a block that contains ``node``."""
-    cur = node
-    while cur.parent is not None and cur.parent.type not in ("statement_list", "block") and cur.parent.type not in FUNC_KINDS:
-        cur = cur.parent
-    return cur
-
-
-def _dominates(a: Node, b: Node) -> bool:
-    """Straight-line approximation: ``a`` runs before ``b`` on every path to ``b`` when
-    the block holding ``a``'s statement also holds ``b`` and ``a`` comes first."""
-    if a.start_byte >= b.start_byte:
-        return False
-    block = _stmt_of(a).parent
-    return block is not None and contains(block, b)
-
-
 # --- missing unlock ---------------------------------------------------------------------------
 
 def _missing_unlock(pkg: Package, ctx: RuleContext, fn: Node, body: Node, ops: list[LockOp],
@@ -231,11 +215,11 @@ def _missing_unlock(pkg: Package, ctx: RuleContext, fn: Node, body: Node, ops: l
         if not later:
             continue
         for ex, loop in _exits_after(lk.call, body):
-            if not _dominates(lk.call, ex) and ex.type != "continue_statement":
+            if not dominates(lk.call, ex) and ex.type != "continue_statement":
                 continue
             if any(o.call.start_byte < ex.start_byte for o in later):
                 continue  # an unlock comes first in the text: judged released (branches are not modelled)
-            if ex.type == "continue_statement" and not _dominates(lk.call, ex):
+            if ex.type == "continue_statement" and not dominates(lk.call, ex):
                 continue
             if ex.type == "break_statement" and (loop is None or any(o.call.start_byte >= loop.end_byte for o in later)):
                 continue  # unlocked after the loop
@@ -308,7 +292,7 @@ def _double_lock(pkg: Package, ctx: RuleContext, fn: Node, body: Node, ops: list
         for o in ops:
             if o.key != lk.key or o.name not in _LOCKS or o.deferred or o.call.start_byte <= lk.call.start_byte:
                 continue
-            if o.call.start_byte >= end or not _dominates(lk.call, o.call):
+            if o.call.start_byte >= end or not dominates(lk.call, o.call):
                 continue
             if lk.name == "RLock" and o.name == "RLock":
                 w = _writer(pkg, lk)  # recursive read locks deadlock with a writer waiting in between
@@ -322,7 +306,7 @@ def _double_lock(pkg: Package, ctx: RuleContext, fn: Node, body: Node, ops: list
             continue
         rel = lk.key[len(recv):]
         for call in own_descendants(body, "call_expression"):
-            if not (lk.call.start_byte < call.start_byte < end) or not _dominates(lk.call, call):
+            if not (lk.call.start_byte < call.start_byte < end) or not dominates(lk.call, call):
                 continue
             target = _same_recv_method(pkg, call, recv)
             if target is None:
@@ -489,7 +473,7 @@ def _relock_site(pkg: Package, call: Node, rel: str) -> tuple[Node, str] | None:
     base = text(sel.child_by_field_name("operand"))
     key = base + rel
     for c in own_descendants(body, "call_expression"):
-        if c.start_byte <= call.end_byte or not _dominates(call, c):
+        if c.start_byte <= call.end_byte or not dominates(call, c):
             continue
         f = strip_parens(c.child_by_field_name("function"))
         if f is None or f.type != "selector_expression":

@@ -23,8 +23,6 @@ from goretain.source.scope import Binding
 from goretain.source.syntax import (
     FUNC_KINDS,
     call_args,
-    call_name,
-    callee_name,
     descendants,
     enclosing_func,
     expr_list,
@@ -126,17 +124,7 @@ def check(pkg: Package, ctx: RuleContext) -> Iterable[Finding]:
     out: list[Finding] = []
     cls = Classifier(pkg, _SPEC)
     for f in files:
-        for call in descendants(f.root, "call_expression"):
-            name = callee_name(call)
-            if name not in ("Tick", "NewTicker", "NewTimer", "After", "AfterFunc"):
-                continue
-            q = call_name(call)[0]
-            if not q or "." in q:
-                continue
-            fn = strip_parens(call.child_by_field_name("function"))
-            operand = fn.child_by_field_name("operand") if fn is not None else None
-            if operand is None or pkg.is_package_name(operand) != "time":
-                continue
+        for call, name in pkg.package_calls(f.root, "time", ("Tick", "NewTicker", "NewTimer", "After", "AfterFunc")):
             found: Finding | None = None
             if name == "AfterFunc":
                 found = _after_func(pkg, ctx, call, note)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -18,7 +18,15 @@ from tree_sitter import Node, Tree
 from goretain.findings import Location
 from goretain.source.gomod import Module
 from goretain.source.scope import Binding, FuncScope
-from goretain.source.syntax import FUNC_KINDS, descendants, expr_list, strip_parens, text
+from goretain.source.syntax import (
+    FUNC_KINDS,
+    call_name,
+    callee_name,
+    descendants,
+    expr_list,
+    strip_parens,
+    text,
+)
 from goretain.source.types import (
     BASIC_SIZES,
     STDLIB_FIELDS,
@@ -259,6 +267,21 @@ class Package:
                         return None
                     return root.child_with_descendant(node)
         return None
+
+    def package_calls(self, root: Node, import_path: str, names: Container[str]) -> Iterator[tuple[Node, str]]:
+        """Calls ``p.Name(...)`` under ``root`` where ``p`` names the imported package
+        ``import_path`` and Name is one of ``names``: (call, Name)."""
+        for call in descendants(root, "call_expression"):
+            name = callee_name(call)
+            if name not in names:
+                continue
+            q = call_name(call)[0]
+            if not q or "." in q:
+                continue
+            fn = strip_parens(call.child_by_field_name("function"))
+            operand = fn.child_by_field_name("operand") if fn is not None else None
+            if operand is not None and self.is_package_name(operand) == import_path:
+                yield call, name
 
     def scope(self, node: Node) -> FuncScope:
         """The local scope of the top-level function containing ``node``."""
