@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from goretain.findings import Confidence
-from goretain.rules.maps import _find_words
+from goretain.source.syntax import word_offsets
 from tests.wantcheck import run_dir
 
 IDS = ("GR101", "GR102")
@@ -165,6 +165,6 @@ func f() { y.Store( }
     assert isinstance(found, list)
 
 
-def test_find_words_respects_identifier_boundaries() -> None:
+def test_word_offsets_respects_identifier_boundaries() -> None:
     src = b"m mm m_ xm m1 (m) m"
-    assert [i for i, _ in _find_words(src, [b"m"])] == [0, 15, 18]
+    assert [i for i, _ in word_offsets(src, [b"m"])] == [0, 15, 18]

@@ -14,7 +14,6 @@ Everything is found by bytes first (``WithCancel``), so packages without it cost
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -25,7 +24,13 @@ from goretain.rules.flow import own_descendants
 from goretain.rules.sync_summary import callee, dominates
 from goretain.source.package import FuncDecl, Package
 from goretain.source.scope import Binding
-from goretain.source.syntax import call_args, expr_list, strip_parens, text
+from goretain.source.syntax import (
+    call_args,
+    expr_list,
+    strip_parens,
+    text,
+    word_nodes,
+)
 
 _DEPTH = 3
 
@@ -42,9 +47,8 @@ def stuck_waits(pkg: Package) -> Iterator[StuckWait]:
     for f in pkg.files:
         if b"WithCancel" not in f.src or b"Done()" not in f.src:
             continue
-        for m in re.finditer(rb"\bWithCancel\b", f.src):
-            node = f.root.descendant_for_byte_range(m.start(), m.end())
-            sel = node.parent if node is not None and node.type == "field_identifier" else None
+        for node in word_nodes(f.root, f.src, [b"WithCancel"]):
+            sel = node.parent if node.type == "field_identifier" else None
             call = sel.parent if sel is not None and sel.type == "selector_expression" else None
             if call is None or call.type != "call_expression" or sel is None:
                 continue
@@ -160,14 +164,12 @@ def _param_names_of(fn: Node) -> list[str]:
 def _calls_of(pkg: Package, name: str, fn: Node) -> list[Node] | None:
     """Every reference to the function ``fn`` in the package, all calls of it (None when it
     is used otherwise, e.g. as a value, or a reference cannot be resolved to it)."""
-    word = re.compile(rb"\b" + re.escape(name.encode()) + rb"\b")
     out: list[Node] = []
     for f in pkg.files:
         if name.encode() not in f.src:
             continue
-        for m in word.finditer(f.src):
-            node = f.root.descendant_for_byte_range(m.start(), m.end())
-            if node is None or node.type not in ("identifier", "field_identifier"):
+        for node in word_nodes(f.root, f.src, [name.encode()]):
+            if node.type not in ("identifier", "field_identifier"):
                 continue
             p = node.parent
             if p is not None and p.id == fn.id:
@@ -187,14 +189,12 @@ def _calls_of(pkg: Package, name: str, fn: Node) -> list[Node] | None:
 
 def _cancel_calls(pkg: Package, field: str, store: Node) -> list[Node] | None:
     """The calls ``x.field()`` of the package; None when the field is used any other way."""
-    word = re.compile(rb"\b" + re.escape(field.encode()) + rb"\b")
     out: list[Node] = []
     for f in pkg.files:
         if field.encode() not in f.src:
             continue
-        for m in word.finditer(f.src):
-            node = f.root.descendant_for_byte_range(m.start(), m.end())
-            if node is None or node.type != "field_identifier":
+        for node in word_nodes(f.root, f.src, [field.encode()]):
+            if node.type != "field_identifier":
                 continue
             sel = node.parent
             if sel is None or sel.id == store.id or sel.type != "selector_expression":

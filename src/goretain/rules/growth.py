@@ -40,7 +40,6 @@ from goretain.rules.longlived import (
     Target,
     _build,
     _callers,
-    _find_words,
     _fresh_object,
     _holder_assigned,
     _init_time,
@@ -66,6 +65,7 @@ from goretain.source.syntax import (
     expr_list,
     strip_parens,
     text,
+    word_nodes,
 )
 from goretain.source.types import GoType
 
@@ -264,9 +264,8 @@ class Paths:
             for f in self.model.pkg.files:
                 if f.is_test:
                     continue
-                for start, _ in _find_words(f.src, [word]):
-                    node = f.root.named_descendant_for_byte_range(start, start + len(word))
-                    sel = node.parent if node is not None and node.type == "field_identifier" else None
+                for node in word_nodes(f.root, f.src, [word]):
+                    sel = node.parent if node.type == "field_identifier" else None
                     if sel is not None and sel.type == "selector_expression" and _is_call(sel):
                         found.append(sel)
         return found

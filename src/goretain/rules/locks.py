@@ -18,7 +18,6 @@ one function (and one or two levels of same-receiver method calls):
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -46,6 +45,7 @@ from goretain.source.syntax import (
     call_args,
     contains,
     descendants,
+    method_calls,
     strip_parens,
     text,
 )
@@ -448,18 +448,10 @@ def _relock_after_leak(pkg: Package, ctx: RuleContext, leaks: list[tuple[Node, L
 
 def _calls_named(pkg: Package, name: str) -> list[Node]:
     """Method calls ``x.name(...)`` of the package, found by their bytes."""
-    word = re.compile(rb"\b" + re.escape(name.encode()) + rb"\b")
     out: list[Node] = []
     for f in pkg.files:
-        if name.encode() + b"(" not in f.src:
-            continue
-        for m in word.finditer(f.src):
-            node = f.root.descendant_for_byte_range(m.start(), m.end())
-            sel = node.parent if node is not None and node.type == "field_identifier" else None
-            call = sel.parent if sel is not None and sel.type == "selector_expression" else None
-            fn = call.child_by_field_name("function") if call is not None and call.type == "call_expression" else None
-            if fn is not None and sel is not None and fn.id == sel.id:
-                out.append(call)  # type: ignore[arg-type]
+        if name.encode() + b"(" in f.src:
+            out.extend(method_calls(f.root, f.src, [name.encode()]))
     return out
 
 

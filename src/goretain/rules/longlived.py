@@ -29,6 +29,7 @@ from goretain.source.syntax import (
     expr_list,
     strip_parens,
     text,
+    word_nodes,
 )
 from goretain.source.types import UNKNOWN, GoType
 
@@ -282,22 +283,6 @@ def _match_selector(model: Model, sel: Node, fname: str) -> list[Target] | str:
     return [tg for tg in model.by_field.get(fname, ()) if tg.owner == owner] if owner else []
 
 
-def _is_word_byte(b: int) -> bool:
-    return b == 95 or 48 <= b <= 57 or 65 <= b <= 90 or 97 <= b <= 122 or b >= 128
-
-
-def _find_words(src: bytes, words: list[bytes]) -> Iterator[tuple[int, bytes]]:
-    """Offsets of whole-word occurrences (bytes.find is much faster than a \\b regex)."""
-    n = len(src)
-    for w in words:
-        i = src.find(w)
-        while i >= 0:
-            j = i + len(w)
-            if (i == 0 or not _is_word_byte(src[i - 1])) and (j >= n or not _is_word_byte(src[j])):
-                yield i, w
-            i = src.find(w, j)
-
-
 def _occurrences(model: Model, keep: Callable[[Node], bool] | None = None) -> Iterator[tuple[Node, list[Target], bool]]:
     """(expression, targets it denotes, ambiguous?) for every mention of a target; with
     ``keep``, only for expressions it accepts (checked before the costly resolution)."""
@@ -307,12 +292,8 @@ def _occurrences(model: Model, keep: Callable[[Node], bool] | None = None) -> It
     pkg = model.pkg
     words = [n.encode() for n in sorted(names)]
     for f in pkg.files:
-        root = f.root
-        for start, word in _find_words(f.src, words):
-            node = root.named_descendant_for_byte_range(start, start + len(word))
-            if node is None or node.start_byte != start or node.end_byte != start + len(word):
-                continue
-            name = word.decode()
+        for node in word_nodes(f.root, f.src, words):
+            name = text(node)
             if keep is not None and not keep(node if node.type == "identifier" else node.parent):
                 continue
             if node.type == "identifier":
@@ -374,10 +355,9 @@ def _callers(model: Model, name: str) -> list[Node]:
         fd = pkg.funcs.get(name)
         word = name.encode()
         for f in pkg.files if fd is not None else ():
-            for start, _ in _find_words(f.src, [word]):
-                node = f.root.named_descendant_for_byte_range(start, start + len(word))
-                if node is not None and node.type == "identifier" and node.start_byte == start \
-                        and node.parent is not None and node.parent.id != fd.node.id and pkg.resolve(node) is fd:
+            for node in word_nodes(f.root, f.src, [word]):
+                if node.type == "identifier" and node.parent is not None and node.parent.id != fd.node.id \
+                        and pkg.resolve(node) is fd:
                     found.append(node)
     return found
 

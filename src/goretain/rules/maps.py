@@ -28,7 +28,7 @@ from tree_sitter import Node
 
 from goretain.findings import Confidence, Finding, Related, Severity
 from goretain.rules.base import RuleContext, RuleMeta, register
-from goretain.rules.longlived import (  # noqa: F401  (_find_words: used by tests)
+from goretain.rules.longlived import (
     HANDOFF,
     INSERT,
     READ,
@@ -37,7 +37,6 @@ from goretain.rules.longlived import (  # noqa: F401  (_find_words: used by test
     Model,
     Target,
     _build,
-    _find_words,
     _holder_assigned,
     _init_time,
     _is_init_assign,

@@ -27,7 +27,6 @@ from goretain.rules.base import RuleContext, RuleMeta, register
 from goretain.rules.longlived import (
     Model,
     _build,
-    _find_words,
     _init_text,
     _init_time,
     _reachable_structs,
@@ -42,6 +41,7 @@ from goretain.source.syntax import (
     call_name,
     descendants,
     expr_list,
+    method_calls,
     strip_parens,
     text,
 )
@@ -416,12 +416,7 @@ def _candidates(src: bytes, root: Node) -> Iterable[Node]:
     if _may_hold_buffer(src):
         yield from descendants(root, "slice_expression")
     trims = b"Trim" in src  # one search rules out most of the words
-    for start, word in _find_words(src, [w for w in _CALL_WORDS if (trims or not w.startswith(b"Trim")) and w in src]):
-        node = root.named_descendant_for_byte_range(start, start + len(word))
-        sel = node.parent if node is not None and node.type == "field_identifier" else None
-        call = sel.parent if sel is not None and sel.type == "selector_expression" else None
-        if call is not None and call.type == "call_expression" and call.child_by_field_name("function") == sel:
-            yield call
+    yield from method_calls(root, src, [w for w in _CALL_WORDS if (trims or not w.startswith(b"Trim")) and w in src])
 
 
 def _analyse_piece(pkg: Package, ctx: RuleContext, sinks: _Sinks, piece: Node) -> tuple[Node, str, _Source, Node] | None:

@@ -16,7 +16,6 @@ from tree_sitter import Node
 from goretain.findings import Confidence, Finding, Related, Severity
 from goretain.rules.base import RuleContext, RuleMeta, register
 from goretain.rules.flow import enclosing_in_func, own_descendants, unbounded_loop
-from goretain.rules.longlived import _find_words
 from goretain.rules.ownership import Classifier, Spec, analyse, up
 from goretain.source.package import Package, VarDecl
 from goretain.source.scope import Binding
@@ -29,6 +28,7 @@ from goretain.source.syntax import (
     prefetch_when,
     strip_parens,
     text,
+    word_nodes,
 )
 
 GR303 = RuleMeta(
@@ -350,9 +350,8 @@ def _stopped_or_handed_off(pkg: Package, word: str, is_field: bool) -> bool:
     or a hand-off (argument, return, alias) to code that may stop it."""
     w = word.encode()
     for f in pkg.files:
-        for start, _ in _find_words(f.src, [w]) if w in f.src else ():
-            node = f.root.named_descendant_for_byte_range(start, start + len(w))
-            if node is None or node.type != ("field_identifier" if is_field else "identifier"):
+        for node in word_nodes(f.root, f.src, [w]) if w in f.src else ():
+            if node.type != ("field_identifier" if is_field else "identifier"):
                 continue
             if not is_field and pkg.resolve(node) is not pkg.vars.get(word):
                 continue  # another variable of the same name

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 
 import tree_sitter_go
@@ -157,6 +157,42 @@ def has_keyword(root: Node, src: bytes, word: bytes) -> bool:
 @lru_cache(maxsize=16)
 def _keyword_regex(word: bytes) -> re.Pattern[bytes]:
     return re.compile(re.escape(word) + rb"(?![0-9A-Za-z_])")
+
+
+def _is_word_byte(b: int) -> bool:
+    return b == 95 or 48 <= b <= 57 or 65 <= b <= 90 or 97 <= b <= 122 or b >= 128
+
+
+def word_offsets(src: bytes, words: Iterable[bytes]) -> Iterator[tuple[int, bytes]]:
+    """Offsets of whole-word occurrences, word by word (bytes.find is much faster than a
+    regex with word boundaries, and far cheaper than a query over the tree)."""
+    n = len(src)
+    for w in words:
+        i = src.find(w)
+        while i >= 0:
+            j = i + len(w)
+            if (i == 0 or not _is_word_byte(src[i - 1])) and (j >= n or not _is_word_byte(src[j])):
+                yield i, w
+            i = src.find(w, j)
+
+
+def word_nodes(root: Node, src: bytes, words: Iterable[bytes]) -> Iterator[Node]:
+    """The named nodes (identifiers, field names, ...) spelling exactly one of ``words``;
+    occurrences in comments and strings are skipped."""
+    for i, w in word_offsets(src, words):
+        node = root.named_descendant_for_byte_range(i, i + len(w))
+        if node is not None and node.start_byte == i and node.end_byte == i + len(w):
+            yield node
+
+
+def method_calls(root: Node, src: bytes, words: Iterable[bytes]) -> Iterator[Node]:
+    """Calls ``x.word(...)`` of one of ``words``, found by their bytes."""
+    for node in word_nodes(root, src, words):
+        sel = node.parent if node.type == "field_identifier" else None
+        call = sel.parent if sel is not None and sel.type == "selector_expression" else None
+        fn = call.child_by_field_name("function") if call is not None and call.type == "call_expression" else None
+        if fn is not None and sel is not None and fn.id == sel.id:
+            yield call  # type: ignore[misc]
 
 
 def ancestors(node: Node) -> Iterable[Node]:
