@@ -12,7 +12,7 @@ from goretain.commands.common import add_output_arguments, open_output, use_colo
 from goretain.errors import UserError
 from goretain.profile import decode, report
 from goretain.profile.cli_args import add_limit, add_site_arguments
-from goretain.profile.trend import GROWING, LEAKING, trend
+from goretain.profile.trend import FAIL_ON, trend
 
 NAME = "trend"
 HELP = "growth per call site across three or more snapshots, with a verdict per site"
@@ -39,7 +39,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="growth below N (bytes or goroutines) is never a leak (default: 64KiB or 0.5%% of the heap; 3 goroutines)",
     )
     p.add_argument(
-        "--fail-on", choices=("leaking", "growing", "never"), default="never",
+        "--fail-on", choices=tuple(FAIL_ON), default="never",
         help="exit 1 when a site gets this verdict or a worse one (for CI)",
     )
     p.add_argument("--force", action="store_true", help="accept snapshots of different binaries")
@@ -64,13 +64,12 @@ def run(args: argparse.Namespace) -> int:
             out.write("\n")
         else:
             out.write(report.trend_text(result, args.limit, use_color(args, out)))
-    fail = {"leaking": {LEAKING}, "growing": {LEAKING, GROWING}, "never": set()}[args.fail_on]
-    return 1 if any(s.verdict in fail for s in result.sites) else 0
+    return 1 if any(s.verdict in FAIL_ON[args.fail_on] for s in result.sites) else 0
 
 
 def _run_store(args: argparse.Namespace) -> int:
     from goretain.live.history import stored_reports
-    from goretain.live.report import watch_json, watch_text
+    from goretain.live.report import write_watch
     from goretain.live.timeparse import seconds
     from goretain.live.verdict import Options
     from goretain.store import open_store
@@ -84,10 +83,5 @@ def _run_store(args: argparse.Namespace) -> int:
     with open_store(args.store, readonly=True) as store:
         reports = stored_reports(store, args.target, args.series, since, opts)
     with open_output(args.output) as out:
-        if args.format == "json":
-            json.dump(watch_json(reports, "trend", args.store, args.limit), out, indent=2)
-            out.write("\n")
-        else:
-            out.write(watch_text(reports, args.limit, use_color(args, out)))
-    fail = {"leaking": {LEAKING}, "growing": {LEAKING, GROWING}, "never": set()}[args.fail_on]
-    return 1 if any(r.verdict.verdict in fail for r in reports) else 0
+        write_watch(out, reports, "trend", args.store, args.limit, args.format, use_color(args, out))
+    return 1 if any(r.verdict.verdict in FAIL_ON[args.fail_on] for r in reports) else 0

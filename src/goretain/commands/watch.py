@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import signal
 import sys
 from collections.abc import Iterator
@@ -13,16 +12,14 @@ from goretain.commands.common import add_output_arguments, open_output, use_colo
 from goretain.errors import UserError
 from goretain.live import targets as targets_mod
 from goretain.live.history import series_report
-from goretain.live.report import TargetReport, watch_json, watch_text
+from goretain.live.report import TargetReport, write_watch
 from goretain.live.schedule import Watcher
 from goretain.live.timeparse import seconds
 from goretain.live.verdict import Options
 from goretain.live.view import LiveView, LogView
 from goretain.profile.model import MODES
-from goretain.profile.trend import GROWING, LEAKING
+from goretain.profile.trend import FAIL_ON
 from goretain.store import Store, open_store
-
-FAIL_ON = {"leaking": {LEAKING}, "growing": {LEAKING, GROWING}, "never": set()}
 
 
 def add_verdict_arguments(p: argparse.ArgumentParser) -> None:
@@ -108,11 +105,7 @@ def run(args: argparse.Namespace) -> int:
             view.close()
         reports = final_report(store, watcher, opts)
     with open_output(args.output) as out:
-        if args.format == "json":
-            json.dump(watch_json(reports, "watch", args.store, args.limit), out, indent=2)
-            out.write("\n")
-        else:
-            out.write(watch_text(reports, args.limit, use_color(args, out)))
+        write_watch(out, reports, "watch", args.store, args.limit, args.format, use_color(args, out))
     if not any(r.stored for r in reports):
         raise UserError("no target answered: nothing stored")
     fail = FAIL_ON[args.fail_on]

@@ -6,8 +6,9 @@ Used by ``goretain watch`` when it ends and by ``goretain trend --store``.
 from __future__ import annotations
 
 import datetime as _dt
+import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TextIO
 
 from goretain.live.schedule import ProblemCount
 from goretain.live.verdict import KINDS, RANK, UNKNOWN, Verdict
@@ -134,6 +135,16 @@ def target_text(r: TargetReport, limit: int, color: bool = False) -> str:
         body = preport.trend_text(kr.result, limit, color)
         lines.extend("   " + ln if ln else "" for ln in body.rstrip("\n").splitlines())
     return "\n".join(lines) + "\n"
+
+
+def write_watch(out: TextIO, reports: list[TargetReport], command: str, store: str, limit: int,
+                fmt_name: str, color: bool) -> None:
+    """The report of `watch` and `trend --store`, as JSON or text."""
+    if fmt_name == "json":
+        json.dump(watch_json(reports, command, store, limit), out, indent=2)
+        out.write("\n")
+    else:
+        out.write(watch_text(reports, limit, color))
 
 
 def watch_text(reports: list[TargetReport], limit: int, color: bool = False) -> str:

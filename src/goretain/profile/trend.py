@@ -29,6 +29,10 @@ from goretain.profile.stats import linfit, mann_kendall
 from goretain.profile.types import ALLOCS, GOROUTINE, GOROUTINELEAK, HEAP, Frame, Profile
 
 LEAKING, GROWING, STABLE, NOISE = "leaking", "growing", "stable", "noise"
+# `--fail-on X`: the verdicts that make trend and watch exit 1 (X or worse).
+FAIL_ON: dict[str, frozenset[str]] = {
+    "leaking": frozenset({LEAKING}), "growing": frozenset({LEAKING, GROWING}), "never": frozenset(),
+}
 VERDICTS = (LEAKING, GROWING, STABLE, NOISE)
 ALPHA = 0.05
 
