@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from goretain.errors import UserError
+from goretain.errors import UserError, read_failure
 from goretain.heapdump import records as R
 from goretain.heapdump.varints import decode_at, decode_field_lists
 
@@ -106,12 +106,8 @@ class _Cursor:
 def _open(path: str) -> tuple[Any, int]:
     try:
         fh = open(path, "rb")  # noqa: SIM115 - closed right after mapping
-    except FileNotFoundError:
-        raise DumpError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise DumpError(f"{path}: is a directory, not a heap dump") from None
     except OSError as exc:
-        raise DumpError(f"{path}: cannot read: {exc.strerror}") from None
+        raise DumpError(read_failure(path, exc, "a heap dump")) from None
     with fh:
         size = os.fstat(fh.fileno()).st_size
         if size == 0:

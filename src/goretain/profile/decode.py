@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from google.protobuf.message import DecodeError
 
-from goretain.errors import UserError
+from goretain.errors import UserError, read_failure
 from goretain.profile import textdump
 from goretain.profile.samples import SampleDecodeError, decode_samples
 from goretain.profile.schema import message_class
@@ -37,12 +37,8 @@ def load(path: str) -> Profile:
     try:
         with open(path, "rb") as fh:
             data = fh.read(_MAX_FILE + 1)
-    except FileNotFoundError:
-        raise ProfileError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise ProfileError(f"{path}: is a directory, not a profile") from None
     except OSError as exc:
-        raise ProfileError(f"{path}: cannot read: {exc.strerror}") from None
+        raise ProfileError(read_failure(path, exc, "a profile")) from None
     if len(data) > _MAX_FILE:
         raise ProfileError(f"{path}: larger than 4 GiB, refusing to load")
     prof = parse(data, path)
