@@ -17,10 +17,6 @@ def first_true(elem: np.ndarray, offsets: np.ndarray) -> np.ndarray:
     return np.where(ok, cand, -1)
 
 
-def any_true(elem: np.ndarray, offsets: np.ndarray) -> np.ndarray:
-    return first_true(elem, offsets) >= 0
-
-
 def segment_ids(offsets: np.ndarray) -> np.ndarray:
     """The segment number of every element."""
     lengths = np.diff(offsets)

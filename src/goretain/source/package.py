@@ -541,10 +541,6 @@ class Package:
             return None
         return self if not t.pkg else self.sibling(t.pkg)
 
-    def type_decl(self, t: GoType) -> TypeDecl | None:
-        pkg = self._decl_pkg(t.deref())
-        return pkg.types.get(t.deref().name) if pkg is not None else None
-
     def underlying(self, t: GoType, depth: int = 0) -> GoType:
         """Follow named types to their definition (struct, map, ...), within reach."""
         if t.kind != "named" or depth > 8:

@@ -101,18 +101,6 @@ class FuncScope:
         finally:
             self._want = None
 
-    def _build_all(self) -> None:
-        done = set(self._done)
-        by_name, self.by_name = self.by_name, {}
-        for n in self._decls:
-            self._decl(n)
-        for name in done:  # names built before keep their (identical) Binding objects
-            if name in by_name:
-                self.by_name[name] = by_name[name]
-            else:
-                self.by_name.pop(name, None)
-        self._done.update(self.by_name)
-
     def _decl(self, n: Node) -> None:
         t = n.type
         if t in ("parameter_declaration", "variadic_parameter_declaration"):
@@ -197,7 +185,3 @@ class FuncScope:
             ):
                 best = b
         return best
-
-    def bindings(self) -> list[Binding]:
-        self._build_all()
-        return [b for bs in self.by_name.values() for b in bs]

@@ -46,10 +46,6 @@ class GoType:
             return "(" + ", ".join(map(str, self.results)) + ")"
         return {"func": "func", "struct": "struct{...}", "interface": "interface{...}"}.get(k, "?")
 
-    @property
-    def is_pointer(self) -> bool:
-        return self.kind == "pointer"
-
     def is_named(self, pkg: str, name: str) -> bool:
         return self.kind == "named" and self.pkg == pkg and self.name == name
 
