@@ -35,6 +35,7 @@ from goretain.source.syntax import (
     call_name,
     callee_name,
     descendants,
+    enclosing_func,
     expr_list,
     strip_parens,
     text,
@@ -392,6 +393,8 @@ def _check_call(pkg: Package, ctx: RuleContext, call: Node, key: str, classifier
         return None
     if _expects_failure(stmt, err):
         return None
+    if how == "discard" and _error_as_value(stmt, err):
+        return None
     if how == "discard":
         part = "its Body is" if spec.via_field else "it is"
         msg = f"the {what} returned by {callee} is discarded, so {part} never closed: {held}"
@@ -429,6 +432,25 @@ def _check_call(pkg: Package, ctx: RuleContext, call: Node, key: str, classifier
     conf = Confidence.MEDIUM if pkg.file_of(call).is_test else Confidence.HIGH
     return ctx.finding(GR304, pkg, call, msg, symbol=f"{pkg.name}.{name}", related=rel, confidence=conf,
                        fix=f"defer {closed}.Close() right after the error check, before any early return")
+
+
+def _error_as_value(stmt: Node, err: str) -> bool:
+    """The result is discarded and its error is neither compared nor returned anywhere in
+    the function (``_, errF := os.Open("missing")`` then ``errF`` used as test data): the
+    call is made to obtain an error value, not a resource."""
+    func = enclosing_func(stmt)
+    if not err or func is None:
+        return False
+    for cond in descendants(func, "binary_expression"):
+        if text(cond.child_by_field_name("operator")) not in ("==", "!="):
+            continue
+        sides = {text(cond.child_by_field_name("left")), text(cond.child_by_field_name("right"))}
+        if err in sides:
+            return False
+    for ret in descendants(func, "return_statement"):
+        if any(text(e) == err for e in descendants(ret, "identifier")):
+            return False
+    return True
 
 
 def _expects_failure(stmt: Node, err: str) -> bool:

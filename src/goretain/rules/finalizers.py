@@ -21,6 +21,7 @@ from goretain.source.scope import Binding
 from goretain.source.syntax import (
     call_args,
     descendants,
+    expr_list,
     prefetch_when,
     strip_parens,
     text,
@@ -155,7 +156,7 @@ def _set_finalizer(pkg: Package, ctx: RuleContext, call: Node, args: list[Node])
                            fix=f"use the finalizer's parameter instead of the captured {name}")
     t = pkg.type_of(args[0])
     cycle = _self_reaching(pkg, t.deref())
-    if cycle:
+    if cycle and _links_other(pkg, cycle.split(".")[0]):
         msg = (f"runtime.SetFinalizer on {name} ({t}): {t.deref()} can point back to itself through {cycle}; objects "
                "in a reference cycle with a finalizer are never collected")
         return ctx.finding(GR501, pkg, call, msg, symbol=f"{pkg.name}.{t.deref()}", confidence=Confidence.LOW,
@@ -185,6 +186,33 @@ def _add_cleanup(pkg: Package, ctx: RuleContext, call: Node, args: list[Node]) -
                "so it is never freed and the cleanup never runs")
         return ctx.finding(GR501, pkg, call, msg, symbol=f"{pkg.name}.{name}")
     return None
+
+
+def _links_other(pkg: Package, field: str) -> bool:
+    """Whether the package ever stores a non-nil value other than the object itself in a
+    field named ``field`` (``a.f = b``, ``T{f: b}``). A type that *can* form a cycle is not
+    one; and a pointer to itself is no cycle for the collector (it ignores self-references
+    when marking from a finalizer), so ``x.f = x`` does not count."""
+    word = field.encode()
+    for f in pkg.files:
+        if word not in f.src:
+            continue
+        for stmt in descendants(f.root, "assignment_statement"):
+            lefts = expr_list(stmt.child_by_field_name("left"))
+            rights = expr_list(stmt.child_by_field_name("right"))
+            for left, right in zip(lefts, rights, strict=False):
+                left = strip_parens(left)
+                if left is None or left.type != "selector_expression":
+                    continue
+                if text(left.child_by_field_name("field")) != field or text(right) == "nil":
+                    continue
+                if text(strip_parens(right)) != text(strip_parens(left.child_by_field_name("operand"))):
+                    return True
+        for kv in descendants(f.root, "keyed_element"):
+            parts = [c for c in kv.named_children if c.type != "comment"]
+            if len(parts) == 2 and text(parts[0]) == field and text(parts[1]) != "nil":
+                return True
+    return False
 
 
 def _self_reaching(pkg: Package, start: GoType) -> str:

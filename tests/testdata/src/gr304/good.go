@@ -352,3 +352,14 @@ func dumpResponse(url string) error {
 	}
 	return resp.Write(os.Stdout)
 }
+
+// The call exists to manufacture an error value: its error is data, never checked.
+func errorSample(report func(error, bool)) {
+	_, errOpen := os.Open("/nonexistent/file")
+	for _, tc := range []struct {
+		err  error
+		want bool
+	}{{errOpen, true}, {errors.New("x"), false}} {
+		report(tc.err, tc.want)
+	}
+}

@@ -26,10 +26,24 @@ func captured(f *os.File) *Handle {
 	return h
 }
 
-func cyclic() *Node {
-	n := &Node{}
+func cyclic(head *Node) *Node {
+	n := &Node{next: head}
 	runtime.SetFinalizer(n, func(n *Node) { n.data = nil }) // want "GR501"
 	return n
+}
+
+// Loop can point to another Loop, but the package only ever points one at itself: a
+// self-reference is no cycle for the collector, so the finalizer runs.
+type Loop struct {
+	self *Loop
+	data []byte
+}
+
+func selfLoop() *Loop {
+	l := &Loop{}
+	l.self = l
+	runtime.SetFinalizer(l, func(l *Loop) { l.data = nil })
+	return l
 }
 
 func cleanupSelf() *Res {
