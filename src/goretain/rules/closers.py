@@ -483,6 +483,8 @@ def _asserts_error(cond: Node | None, err: str) -> bool:
     if cond.type == "binary_expression":
         op = text(cond.child_by_field_name("operator"))
         left, right = cond.child_by_field_name("left"), cond.child_by_field_name("right")
+        if op == "||":  # `err == nil || !strings.Contains(err.Error(), want)`
+            return _asserts_error(left, err) or _asserts_error(right, err)
         if text(left) != err or right is None:
             return False
         return (op == "==" and text(right) == "nil") or (op == "!=" and text(right) != "nil")

@@ -342,6 +342,10 @@ func expectFailure(url string, t interface{ Fatal(...any) }) {
 	if !errors.Is(err, os.ErrDeadlineExceeded) {
 		t.Fatal(err)
 	}
+	_, err = http.Get(url)
+	if err == nil || !errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Fatal(err)
+	}
 }
 
 // Response.Write sends the body and closes it.
@@ -361,5 +365,24 @@ func errorSample(report func(error, bool)) {
 		want bool
 	}{{errOpen, true}, {errors.New("x"), false}} {
 		report(tc.err, tc.want)
+	}
+}
+
+// A branch on something else sits between the call and its error check.
+func errCheckAfterBranch(paths []string, wantErr bool, report func(string)) {
+	for _, p := range paths {
+		f, err := os.Open(p)
+		if wantErr {
+			if err == nil {
+				f.Close()
+				report(p)
+			}
+			continue
+		}
+		if err != nil {
+			report(p)
+			continue
+		}
+		f.Close()
 	}
 }
