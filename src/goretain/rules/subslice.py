@@ -115,6 +115,8 @@ _WHOLE_READS = frozenset({("io", "ReadAll"), ("ioutil", "ReadAll"), ("os", "Read
 _TRIMS = frozenset({"TrimSpace", "TrimPrefix", "TrimSuffix", "Trim", "TrimLeft", "TrimRight", "TrimFunc",
                     "TrimLeftFunc", "TrimRightFunc"})
 _OVERWRITTEN = frozenset({"Bytes", "ReadSlice", "ReadLine"})  # of bufio.Scanner / bufio.Reader
+# Functions whose result elements are sub-slices of their first argument.
+_SPLITS = frozenset({"Split", "SplitN", "SplitAfter", "SplitAfterN", "Fields", "FieldsFunc"})
 _WRAPPERS = frozenset({"parenthesized_expression", "literal_element", "keyed_element", "literal_value",
                        "composite_literal"})
 SCANNER = "scanner"
@@ -201,7 +203,27 @@ def _sub_slice_operand(pkg: Package, node: Node) -> Node | None:
         if name in _TRIMS and pkg.imports_of(node).get(q) in ("bytes", "strings"):
             args = call_args(node)
             return args[0] if args else None
+    if node.type == "index_expression":  # parts[i] of parts := strings.Split(s, sep)
+        return _split_operand(pkg, node.child_by_field_name("operand"))
     return None
+
+
+def _split_operand(pkg: Package, expr: Node | None) -> Node | None:
+    """The split string/slice when ``expr`` is ``strings.Split(s, ...)`` (or a local bound
+    to one): each element of the result shares s's bytes."""
+    expr = strip_parens(expr)
+    if expr is not None and expr.type == "identifier":
+        b = pkg.resolve(expr)
+        if not isinstance(b, Binding) or b.kind not in ("short", "var") or len(b.values) != 1:
+            return None
+        expr = strip_parens(b.values[0])
+    if expr is None or expr.type != "call_expression":
+        return None
+    q, name = call_name(expr)
+    if name not in _SPLITS or pkg.imports_of(expr).get(q) not in ("bytes", "strings"):
+        return None
+    args = call_args(expr)
+    return args[0] if args else None
 
 
 def _whole(sl: Node) -> bool:
@@ -415,6 +437,8 @@ def _candidates(src: bytes, root: Node) -> Iterable[Node]:
     name in the source: a query over every call is much slower)."""
     if _may_hold_buffer(src):
         yield from descendants(root, "slice_expression")
+    if b"Split" in src or b"Fields" in src:
+        yield from descendants(root, "index_expression")
     trims = b"Trim" in src  # one search rules out most of the words
     yield from method_calls(root, src, [w for w in _CALL_WORDS if (trims or not w.startswith(b"Trim")) and w in src])
 

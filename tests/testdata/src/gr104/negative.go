@@ -119,3 +119,17 @@ var scratchOut []byte
 func useScratch(buf []byte) {
 	scratchOut = buf[:0]
 }
+
+var firstCopies = map[string]string{}
+
+func rememberFirstLineCopy(name string, r io.Reader) error {
+	body, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	lines := strings.Split(string(body), "\n")
+	firstCopies[name] = strings.Clone(lines[0])
+	fields := strings.Fields(name)
+	firstCopies[name+"/"] = fields[0] // name is not a buffer
+	return nil
+}
