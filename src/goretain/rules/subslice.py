@@ -1,6 +1,7 @@
 """GR104: a small sub-slice of a big buffer stored somewhere long-lived keeps all of it.
 
-A sub-slice ``b[i:j]`` (or substring ``s[i:j]``, or ``bytes.TrimSpace(b)`` and friends)
+A sub-slice ``b[i:j]`` (or substring ``s[i:j]``, ``bytes.TrimSpace(b)`` and friends, or an
+element of ``strings.Split(s, sep)``)
 shares its operand's backing array: storing it keeps the whole buffer reachable. The rule
 looks for sub-slices of buffers that are big or of unknown size (a whole file or body
 read with ``io.ReadAll``/``os.ReadFile``, a large ``make([]byte, N)``, a parameter named
@@ -61,7 +62,7 @@ a 16-byte token cut out of a 1 MiB request body in a package-level cache keeps t
 megabyte alive for as long as the cache entry.
 
 The rule reports sub-slices (also `bytes.TrimSpace`, `strings.TrimPrefix` and the other
-trim functions, which return sub-slices) of buffers that are large or of unknown size - a
+trim functions, which return sub-slices, and elements of `strings.Split`/`Fields`) of buffers that are large or of unknown size - a
 whole file or body (`io.ReadAll`, `os.ReadFile`), a `make([]byte, N)` of at least the
 large-object size, a parameter named like a buffer (`buf`, `data`, `body`, `payload`,
 `raw`, `b`), or `string(...)` of one of those - when the piece is stored in a package-level
