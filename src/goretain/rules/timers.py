@@ -16,7 +16,7 @@ from tree_sitter import Node
 from goretain.findings import Confidence, Finding, Related, Severity
 from goretain.rules.base import RuleContext, RuleMeta, register
 from goretain.rules.flow import enclosing_in_func, own_descendants, unbounded_loop
-from goretain.rules.ownership import Classifier, Spec, analyse, up
+from goretain.rules.ownership import Classifier, Spec, analyse, ident_uses, up
 from goretain.source.package import Package, VarDecl
 from goretain.source.scope import Binding
 from goretain.source.syntax import (
@@ -50,7 +50,8 @@ these only leak when the value stays referenced.
 The rule reads the `go` directive of go.mod. For modules before 1.23 it reports
 `time.Tick` outside `main`/`init` and functions that never return, `time.NewTicker`
 values not stopped on some path (same ownership model as GR304: returning or storing the
-ticker hands it off), and `time.After` inside a `select` in a loop. For any version it
+ticker hands it off), and `time.After` inside a `select` in a loop (or a `time.NewTimer`
+made in each iteration, read only by the `select` and never stopped). For any version it
 reports `time.AfterFunc` calls whose timer is dropped while its callback captures a
 large object: the runtime holds the callback, and everything it captures, until the timer
 fires, and nobody can stop it early.
@@ -132,7 +133,7 @@ def check(pkg: Package, ctx: RuleContext) -> Iterable[Finding]:
                 if name in ("NewTicker", "NewTimer") and not pkg.file_of(call).is_test:
                     found = referenced_timer(pkg, ctx, call, name, note)
             elif name == "NewTimer":
-                continue
+                found = _timer_in_loop(pkg, ctx, call, note)
             elif name == "Tick":
                 found = _tick(pkg, ctx, call, note)
             elif name == "After":
@@ -206,6 +207,44 @@ def _after_in_loop(pkg: Package, ctx: RuleContext, call: Node, note: str) -> Fin
     return ctx.finding(GR303, pkg, call, msg, symbol=f"{pkg.name}.time.After",
                        related=[Related(pkg.location(loops[0]), "the loop that re-evaluates it")],
                        confidence=Confidence.HIGH if not pkg.file_of(call).is_test else Confidence.MEDIUM)
+
+
+def _timer_in_loop(pkg: Package, ctx: RuleContext, call: Node, note: str) -> Finding | None:
+    """``t := time.NewTimer(d)`` in a loop body, read only as ``case <-t.C`` of a select
+    and never stopped: time.After in a loop spelled out, with the same pile-up."""
+    p = up(call)
+    stmt = p.parent if p is not None and p.type == "expression_list" else None
+    if stmt is None or stmt.type != "short_var_declaration":
+        return None
+    lefts = expr_list(stmt.child_by_field_name("left"))
+    if len(lefts) != 1 or lefts[0].type != "identifier":
+        return None
+    loops = enclosing_in_func(call, {"for_statement"})
+    body = loops[0].child_by_field_name("body") if loops else None
+    b = pkg.resolve(lefts[0])
+    if body is None or not isinstance(b, Binding) or isinstance(b, VarDecl):
+        return None
+    uses = [u for u in ident_uses(body, b, pkg) if u.id != lefts[0].id]
+    in_select = False
+    for u in uses:
+        sel = up(u)
+        if sel is None or sel.type != "selector_expression" or text(sel.child_by_field_name("field")) != "C":
+            return None  # stopped, reset, passed on or stored: not a bare per-iteration timer
+        recv = up(sel)
+        case = up(recv) if recv is not None and recv.type == "unary_expression" else None
+        if case is not None and case.type == "receive_statement":
+            case = case.parent
+        in_select = in_select or (case is not None and case.type == "communication_case")
+    if not in_select:
+        return None
+    name = text(lefts[0])
+    args = call_args(call)
+    d = text(args[0]) if args else "d"
+    msg = (f"{note}: timer {name} is made anew in each iteration and never stopped; before Go 1.23 a timer the "
+           f"select does not fire stays in the runtime (with its channel) until {d} has passed, so a busy loop piles them up")
+    return ctx.finding(GR303, pkg, call, msg, symbol=f"{pkg.name}.{name}",
+                       related=[Related(pkg.location(loops[0]), "the loop that makes a timer per iteration")],
+                       fix=f"stop it when another case wins ({name}.Stop()), or create one timer before the loop and Reset it")
 
 
 def _ticker(pkg: Package, ctx: RuleContext, cls: Classifier, call: Node, note: str) -> Finding | None:

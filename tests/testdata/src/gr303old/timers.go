@@ -106,3 +106,49 @@ func main() {
 		break
 	}
 }
+
+func timerPerIteration(in <-chan int) {
+	for {
+		t := time.NewTimer(time.Minute) // want "GR303"
+		select {
+		case v := <-in:
+			_ = v
+		case <-t.C:
+			return
+		}
+	}
+}
+
+func timerPerIterationStopped(in <-chan int) {
+	for {
+		t := time.NewTimer(time.Minute)
+		select {
+		case v := <-in:
+			t.Stop()
+			_ = v
+		case <-t.C:
+			return
+		}
+	}
+}
+
+func timerReused(in <-chan int) {
+	t := time.NewTimer(time.Minute)
+	defer t.Stop()
+	for {
+		t.Reset(time.Minute)
+		select {
+		case v := <-in:
+			_ = v
+		case <-t.C:
+			return
+		}
+	}
+}
+
+func timerWaitedOut(n int) {
+	for i := 0; i < n; i++ {
+		t := time.NewTimer(time.Millisecond)
+		<-t.C
+	}
+}
