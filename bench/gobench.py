@@ -139,7 +139,7 @@ def frames(src: bytes) -> list[Frame]:
             callee = text(fn.child_by_field_name("field") if fn.type == "selector_expression" else fn)
             target = decls.get(callee)
             if target is not None:
-                out.append(Frame(f"{owner}.gowrap{k}", target.start, target.end, list(target.holes)))
+                out.append(Frame(f"{owner}.gowrap{k}", target.start, target.end, list(target.holes), set(target.calls)))
     return out
 
 

@@ -7,7 +7,10 @@ started with ``go f(ch)``, or the function that made the channel), whether the
 operation waits alone or inside a ``select`` that has other ways out, and whether the
 channel escapes the analysis (returned, stored, passed to code we cannot see). A
 channel passed to a same-package function is followed one level: the callee's
-operations on that parameter count as operations at the call site.
+operations on that parameter count as operations at the call site. A method that only
+returns a channel field receive-only (``func (s *T) Done() <-chan struct{} { return s.done }``)
+is a getter: receiving from its result counts as receiving from the field. The elements of
+a ``[]chan T`` field, reached by ``for _, ch := range s.chans``, are one channel ``chans[]``.
 
 Everything is computed once per package with tree-sitter queries.
 """
@@ -28,6 +31,7 @@ from goretain.source.syntax import (
     call_args,
     contains,
     descendants,
+    expr_list,
     has_keyword,
     strip_parens,
     text,
@@ -60,6 +64,7 @@ class Chan:
     cap: int  # 0 unbuffered, n buffered, UNKNOWN_CAP
     ops: list[Op] = field(default_factory=list)
     escapes: bool = False
+    exposed: bool = False  # a method hands it out receive-only: receivers may be anywhere
 
     @property
     def local(self) -> bool:
@@ -169,18 +174,23 @@ def is_make_chan(node: Node | None) -> bool:
 
 
 def _chan_fields(pkg: Package) -> dict[str, set[str]]:
+    """Struct type -> its unexported channel fields; a slice of channels ``f []chan T``
+    is listed as ``f[]`` (its elements, reached by ranging over it)."""
     out: dict[str, set[str]] = {}
     for name, td in pkg.types.items():
         if td.type_node is None or td.type_node.type != "struct_type":
             continue
         for fd in descendants(td.type_node, "field_declaration"):
             t = fd.child_by_field_name("type")
+            suffix = ""
+            if t is not None and t.type == "slice_type":
+                t, suffix = t.child_by_field_name("element"), "[]"
             if t is None or t.type != "channel_type":
                 continue
             for n in fd.children_by_field_name("name"):
                 fname = text(n)
                 if fname and fname[0].islower():  # exported fields are reachable from other packages
-                    out.setdefault(name, set()).add(fname)
+                    out.setdefault(name, set()).add(fname + suffix)
     return out
 
 
@@ -194,6 +204,8 @@ class Collector:
         for tname, fields in self.out.chan_fields.items():
             for f in fields:
                 self._field_owner[f] = None if f in self._field_owner else tname
+        self._getters = _getters(pkg, self.out.chan_fields)
+        self._elem_aliases: dict[Binding, object] = {}
         self._summaries: dict[int, dict[int, list[Op]]] = {}
         self._idents: dict[int, dict[str, list[Node]]] = {}  # top-level function -> name -> identifiers
 
@@ -204,6 +216,11 @@ class Collector:
             return None
         if e.type == "identifier":
             ref = self.pkg.resolve(e)
+            if isinstance(ref, Binding) and ref.kind == "range" and ref.index == 1 and ref.values:
+                k = self.key_of_elems(ref.values[0])
+                if k is not None:
+                    self._elem_aliases[ref] = k
+                    return k, f"{text(e)} (an element of {text(ref.values[0])})"
             if isinstance(ref, Binding):
                 alias = self._field_alias(ref)
                 return alias if alias is not None else (ref, text(e))
@@ -213,7 +230,30 @@ class Collector:
             owner = self._owner(e.child_by_field_name("operand"), fname)
             if owner is not None:
                 return ("field", owner, fname), text(e)
+        if e.type == "call_expression" and self._getters:
+            return self._getter_call(e)
         return None
+
+    def key_of_elems(self, expr: Node | None) -> object | None:
+        """``s.chans`` of type ``[]chan T``: the key of its elements."""
+        e = strip_parens(expr)
+        if e is None or e.type != "selector_expression":
+            return None
+        fname = text(e.child_by_field_name("field")) + "[]"
+        owner = self._owner(e.child_by_field_name("operand"), fname)
+        return ("field", owner, fname) if owner is not None else None
+
+    def _getter_call(self, call: Node) -> tuple[object, str] | None:
+        """``s.Done()`` where the method only returns the field channel ``s.done``."""
+        fn = strip_parens(call.child_by_field_name("function"))
+        if fn is None or fn.type != "selector_expression" or call_args(call):
+            return None
+        mname = text(fn.child_by_field_name("field"))
+        if not any(m == mname for _, m in self._getters):
+            return None
+        fd = self.pkg.method_decl(self.pkg.type_of(fn.child_by_field_name("operand")), mname)
+        fname = self._getters.get((fd.recv_type, mname)) if fd is not None else None
+        return (("field", fd.recv_type, fname), text(call)) if fd is not None and fname else None
 
     def _field_alias(self, b: Binding) -> tuple[object, str] | None:
         """``ch := s.ch`` (declared once, never reassigned by ``=``): the field channel itself."""
@@ -242,9 +282,9 @@ class Collector:
         if fname not in self._field_owner:
             return None
         t = self.pkg.type_of(operand).deref()
-        if t.kind == "named" and not t.pkg:
-            return t.name if fname in self.out.chan_fields.get(t.name, ()) else None
-        return self._field_owner.get(fname)  # unique owner when the operand's type is unknown
+        if t.kind == "named" and not t.pkg and fname in self.out.chan_fields.get(t.name, ()):
+            return t.name
+        return self._field_owner.get(fname)  # promoted through embedding, or the type is unknown  # unique owner when the operand's type is unknown
 
     def chan(self, key: object, name: str) -> Chan:
         c = self.out.chans.get(key)
@@ -252,6 +292,8 @@ class Collector:
             c = self.out.chans[key] = Chan(key, name, None, 0)
             if isinstance(key, Binding):
                 self._init_local(c, key)
+            elif isinstance(key, tuple):
+                c.exposed = key[1:] in {(t, f) for (t, _), f in self._getters.items()}
         return c
 
     def _init_local(self, c: Chan, b: Binding) -> None:
@@ -272,7 +314,24 @@ class Collector:
             if c.local and not c.escapes:
                 self._local_uses(c)
         self._field_makes()
+        self._check_elem_aliases()
         return self.out
+
+    def _check_elem_aliases(self) -> None:
+        """``for _, ch := range s.chans``: any use of ``ch`` but an operation lets it escape."""
+        for b, k in self._elem_aliases.items():
+            c = self.out.chans.get(k)
+            loop = b.decl.parent if b.decl is not None else None
+            if c is None or c.escapes or loop is None:
+                continue
+            seen = {o.node.id for o in c.ops}
+            for ident in descendants(loop, "identifier"):
+                if ident.id == b.ident.id or text(ident) != b.name or self.pkg.resolve(ident) is not b:
+                    continue
+                if not self._plain_use(c, ident, seen) or (ident.parent is not None and ident.parent.type == "argument_list"
+                                                           and (ident.parent.parent is None or ident.parent.parent.id not in seen)):
+                    c.escapes = True
+                    break
 
     def _file(self, root: Node, closes: bool) -> None:
         # The operations are found by their tokens in the bytes and checked in the tree:
@@ -456,7 +515,7 @@ class Collector:
             return
         by_name: dict[str, list[object]] = {}
         for k in fields:
-            by_name.setdefault(k[2], []).append(k)  # type: ignore[index]
+            by_name.setdefault(k[2].removesuffix("[]"), []).append(k)  # type: ignore[index]
         caps: dict[object, set[int]] = {}
         for f in self.pkg.files:
             for fname, keys in by_name.items():
@@ -467,7 +526,8 @@ class Collector:
                     if (i == 0 or not _ident_byte(f.src[i - 1])) and (j >= len(f.src) or not _ident_byte(f.src[j])):
                         node = f.root.descendant_for_byte_range(i, j)
                         if node is not None:
-                            self._field_use(node, keys, fields, caps)
+                            self._field_use(node, [k for k in keys if not k[2].endswith("[]")], fields, caps)  # type: ignore[index]
+                            self._elems_use(node, [k for k in keys if k[2].endswith("[]")], fields, caps)  # type: ignore[index]
                     i = f.src.find(word, j)
         for k, c in fields.items():
             cs = caps.get(k, set())
@@ -475,9 +535,43 @@ class Collector:
             if not cs:
                 c.escapes = True  # never made here: maybe nil on purpose, or set from outside
 
+    def _elems_use(self, node: Node, keys: list[object], fields: dict[object, Chan], caps: dict[object, set[int]]) -> None:
+        """A use of a ``[]chan T`` field: ranged over, measured, or grown by
+        ``s.f = append(s.f, make(chan T)...)``; anything else lets its channels escape."""
+        p = node.parent
+        if not keys or p is None or node.type != "field_identifier" or p.type != "selector_expression":
+            return
+        k = self.key_of_elems(p)
+        if k is None or k not in fields:
+            return
+        use = p.parent
+        if use is None:
+            return
+        if use.type == "range_clause" or (use.type == "argument_list" and use.parent is not None
+                                          and text(use.parent.child_by_field_name("function")) in ("len", "cap", "append")
+                                          and use.named_children and use.named_children[0].id == p.id):
+            return
+        if use.type == "expression_list" and use.parent is not None and use.parent.type == "assignment_statement":
+            right = expr_list(use.parent.child_by_field_name("right"))
+            if use.id == (use.parent.child_by_field_name("left") or use).id and len(right) == 1 and self._grows(right[0], p, k, caps):
+                if fields[k].make is None:
+                    fields[k].make = next(a for a in call_args(right[0])[1:])
+                return
+        fields[k].escapes = True
+
+    def _grows(self, value: Node, sel: Node, k: object, caps: dict[object, set[int]]) -> bool:
+        args = call_args(value) if value.type == "call_expression" else []
+        if text(value.child_by_field_name("function")) != "append" or len(args) < 2 or text(args[0]) != text(sel):
+            return False
+        if not all(is_make_chan(a) for a in args[1:]):
+            return False
+        for a in args[1:]:
+            caps.setdefault(k, set()).add(_cap_of(self.pkg, a))
+        return True
+
     def _field_use(self, node: Node, keys: list[object], fields: dict[object, Chan], caps: dict[object, set[int]]) -> None:
         p = node.parent
-        if p is None:
+        if p is None or not keys:
             return
         if p.type == "literal_element" and p.parent is not None and p.parent.type == "keyed_element":
             ke = p.parent
@@ -518,8 +612,6 @@ class Collector:
             st = use.parent
             left = st.child_by_field_name("left")
             if left is not None and left.id == use.id:
-                from goretain.source.syntax import expr_list
-
                 ls, rs = expr_list(left), expr_list(st.child_by_field_name("right"))
                 idx = next((i for i, x in enumerate(ls) if x.id == p.id), -1)
                 self._note_value(c, k[0], rs[idx] if len(ls) == len(rs) and idx >= 0 else None, caps)
@@ -528,7 +620,18 @@ class Collector:
             return  # a nil check
         if self._aliased(use, p):
             return  # `ch := s.ch`: the alias's operations are recorded under the field
+        if t == "expression_list" and use.parent is not None and use.parent.type == "return_statement" and self._in_getter(use):
+            return  # handed out receive-only: recorded as ``exposed``
         c.escapes = True
+
+    def _in_getter(self, n: Node) -> bool:
+        cur = n.parent
+        while cur is not None and cur.type not in FUNC_KINDS:
+            cur = cur.parent
+        if cur is None or cur.type != "method_declaration":
+            return False
+        fd = self.pkg.methods.get(_recv_type(cur), {}).get(text(cur.child_by_field_name("name")))
+        return fd is not None and fd.node.id == cur.id and (fd.recv_type, fd.name) in self._getters
 
     def _note_value(self, c: Chan, key: object, value: Node | None, caps: dict[object, set[int]]) -> None:
         if value is not None and value.type == "literal_element" and value.named_children:
@@ -542,6 +645,45 @@ class Collector:
             return
         else:
             c.escapes = True
+
+
+def _recv_type(m: Node) -> str:
+    recv = m.child_by_field_name("receiver")
+    for t in descendants(recv, "type_identifier") if recv is not None else []:
+        return text(t)
+    return ""
+
+
+def _getters(pkg: Package, chan_fields: dict[str, set[str]]) -> dict[tuple[str, str], str]:
+    """(type, method) -> field for methods returning a channel field receive-only
+    (``func (s *T) Done() <-chan struct{} { return s.done }``, a nil check allowed)."""
+    out: dict[tuple[str, str], str] = {}
+    for tname, fields in chan_fields.items():
+        for mname, fd in pkg.methods.get(tname, {}).items():
+            res = fd.node.child_by_field_name("result")
+            if res is None or res.type != "channel_type" or not text(res).startswith("<-") or not fd.recv_name:
+                continue
+            got = _returned_field(fd.body, fd.recv_name)
+            if got in fields:
+                out[(tname, mname)] = got
+    return out
+
+
+def _returned_field(body: Node | None, recv: str) -> str | None:
+    """The field ``recv.f`` every return of ``body`` gives (``nil`` allowed), else None."""
+    found: str | None = None
+    for r in own_descendants(body, "return_statement") if body is not None else []:
+        vals = [c for c in r.named_children if c.type != "comment"]
+        v = strip_parens(vals[0].named_children[0]) if len(vals) == 1 and vals[0].type == "expression_list" and len(vals[0].named_children) == 1 else None
+        if v is not None and text(v) == "nil":
+            continue
+        if v is None or v.type != "selector_expression" or text(v.child_by_field_name("operand")) != recv:
+            return None
+        f = text(v.child_by_field_name("field"))
+        if found is not None and f != found:
+            return None
+        found = f
+    return found
 
 
 def _made_value(b: Binding) -> Node | None:

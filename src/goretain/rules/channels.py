@@ -13,7 +13,17 @@ and everything it references forever. For each channel the package can name (see
 - a goroutine ranges over a local channel that nobody closes;
 - a channel that nobody ever receives from (or sends to / closes);
 - a goroutine waiting on ``<-ctx.Done()`` of a ``context.WithCancel`` over a background
-  context whose cancel func is only called after that wait, or never (``ctxwait``).
+  context whose cancel func is only called after that wait, or never, or is kept only in
+  an object every caller drops (``ctxwait``);
+- a bare send on an unbuffered field channel whose only receiver is a loop that can leave
+  on another signal (a stop/done case, ``ctx.Done()``): after it exits the send blocks;
+- a one-shot receive waiting for a goroutine that can ``return`` before its send/close;
+- a receive on a field channel (also through a receive-only getter) that nothing in the
+  package sends on or closes;
+- a bare receive on a field channel whose every sender selects on a cancellation case;
+- a buffered channel of a fresh object filled past its capacity, on the straight path
+  (also at the start of a method called on it), before any receiver exists;
+- sends whose only receive is a one-off non-blocking drain (``select`` with ``default``).
 
 The finding points at the blocking operation (or, when the operation is in a callee,
 at the call inside the goroutine) with the partner or the path that skips it as related.
@@ -21,6 +31,7 @@ at the call inside the goroutine) with the partner or the path that skips it as 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 
 from tree_sitter import Node
@@ -52,7 +63,14 @@ from goretain.rules.flow import (
 from goretain.rules.sync_summary import body_acquisitions, callee, dominates, regions, root_of
 from goretain.source.package import Package
 from goretain.source.scope import Binding
-from goretain.source.syntax import call_args, contains, descendants, strip_parens
+from goretain.source.syntax import (
+    call_args,
+    contains,
+    descendants,
+    expr_list,
+    statements,
+    strip_parens,
+)
 
 META = RuleMeta(
     id="GR202",
@@ -69,7 +87,11 @@ META = RuleMeta(
         "goroutines send but only one value is received; a goroutine sends twice; a goroutine "
         "ranges over a channel that is never closed; a channel nobody ever receives from. Give "
         "the channel a buffer as large as the number of sends, select on `ctx.Done()` in the "
-        "sender, or close the channel (in a defer) when the producer is done."
+        "sender, or close the channel (in a defer) when the producer is done. Also flagged: a "
+        "send to a server loop that can exit on a stop/ctx case while callers still send; a "
+        "goroutine that returns on an error path before its send or close; a channel field "
+        "nobody sends on or closes; a bare receive whose senders all give up on cancellation; "
+        "a buffered channel filled past its capacity before its receiver is started."
     ),
     bad=(
         "package p\n\n"
@@ -116,10 +138,14 @@ def check(pkg: Package, ctx: RuleContext) -> Iterator[Finding]:
         for f in _held_while_waiting(pkg, ctx, table.chans.values()):
             seen.add(f.location.line * 1000 + f.location.column)
             yield f
+    for f in _overfilled(pkg, ctx):
+        seen.add(f.location.line * 1000 + f.location.column)
+        yield f
     for c in table.chans.values():
         if c.escapes or c.make is None:
             continue
-        for f in _check_chan(pkg, ctx, c):
+        for f in (*_check_chan(pkg, ctx, c), *_receiver_gone(pkg, ctx, c), *_partner_returns(pkg, ctx, c),
+                  *_never_fed(pkg, ctx, c), *_senders_give_up(pkg, ctx, c)):
             key = f.location.line * 1000 + f.location.column
             if key not in seen:
                 seen.add(key)
@@ -198,6 +224,14 @@ def _called_now(lit: Node) -> bool:
     return p is not None and p.type == "call_expression" and (p.child_by_field_name("function") or p).id == lit.id
 
 
+def _polls_once(o: Op) -> bool:
+    """A non-blocking receive (a select with a default case) that is not repeated by a loop."""
+    if o.kind != RECV or o.select is None or not any(a.type == "default_case" for a in o.alternatives):
+        return False
+    fn = _func_of(o.node)
+    return fn is not None and fn.type != "func_literal" and in_loop(o.node, fn) is None
+
+
 def _drains(alt: Node, c: Chan) -> bool:
     return any(contains(alt, o.node) or contains(alt, o.site) for o in c.ops if o.kind in (RECV, RANGE))
 
@@ -206,7 +240,7 @@ def _drains(alt: Node, c: Chan) -> bool:
 
 def _check_chan(pkg: Package, ctx: RuleContext, c: Chan) -> Iterator[Finding]:
     sends = [o for o in c.of(SEND)]
-    recvs = [o for o in c.of(RECV, RANGE)]
+    recvs = [o for o in c.of(RECV, RANGE) if not _polls_once(o)]  # a one-off drain takes one value at most
     closes = c.of(CLOSE)
     for s in sends:
         if not _blocking(s):
@@ -233,12 +267,20 @@ def _check_chan(pkg: Package, ctx: RuleContext, c: Chan) -> Iterator[Finding]:
 
 
 def _check_send(pkg: Package, ctx: RuleContext, c: Chan, s: Op, g: Node, sends: list[Op], recvs: list[Op]) -> Finding | None:
+    if c.exposed:
+        return None  # handed out receive-only: receivers may be anywhere
     partners = [r for r in recvs if not _same_goroutine(r, g)]
     if not partners:
         if recvs:
             return None  # the goroutine receives itself: a pattern we do not model
         if c.cap > 0 and not _repeats(s, g, c.make) and len(sends) <= c.cap:
             return None
+        polls = [r for r in c.of(RECV) if _polls_once(r)]
+        if polls:
+            return _finding(pkg, ctx, c, s, f"goroutine sends on {c.name}, but the only receive is a one-off non-blocking "
+                            "drain: once the buffer is full the send blocks forever",
+                            [Related(pkg.location(polls[0].node), "the only receive, in a select with a default case")],
+                            fix=f"receive from {c.name} in a loop that runs while senders exist, or select on a done channel in the sender")
         return _finding(pkg, ctx, c, s, f"goroutine sends on {c.name} but nothing ever receives from it",
                         [Related(pkg.location(c.make), "channel made here")] if c.make is not None else [])
     if any(_persistent(r, c) for r in partners) or not c.local:
@@ -364,6 +406,390 @@ def _send_skip(pkg: Package, c: Chan, s: Op, g: Node) -> tuple[Node, str] | None
     return None
 
 
+# --- a fresh object's buffered channel filled past its capacity before anyone receives ---------
+
+def _overfilled(pkg: Package, ctx: RuleContext) -> Iterator[Finding]:
+    """``x := &T{ch: make(chan E, N)}`` followed, on the straight path of the same function,
+    by more than N sends on ``x.ch`` (its own, or at the start of methods called on ``x``)
+    before anything else touches ``x``: no receiver can exist yet, so the last send blocks."""
+    for f in pkg.files:
+        if b"make(chan" not in f.src or b"<-" not in f.src:
+            continue
+        start = f.src.find(b"make(chan")
+        while start >= 0:
+            node = f.root.descendant_for_byte_range(start, start + 4)
+            mk = node.parent if node is not None else None
+            found = _fill_check(pkg, ctx, mk) if mk is not None and mk.type == "call_expression" else None
+            if found is not None:
+                yield found
+            start = f.src.find(b"make(chan", start + 9)
+
+
+def _fill_check(pkg: Package, ctx: RuleContext, mk: Node) -> Finding | None:
+    field_name, owner = _literal_field_owner(pkg, mk)
+    if owner is None or not field_name:
+        return None
+    args = call_args(mk)
+    from goretain.rules.flow import const_int
+
+    cap = const_int(pkg, args[1]) if len(args) == 2 else (0 if len(args) == 1 else None)
+    if cap is None or cap < 1:
+        return None  # unbuffered: the usual partner rules apply
+    decl = owner.ident.parent.parent if owner.ident.parent is not None else None
+    if decl is None or decl.type != "short_var_declaration":
+        return None
+    count = 0
+    for st in statements_after(decl):
+        if st.parent is None or decl.parent is None or st.parent.id != decl.parent.id:
+            break  # only the straight path of the declaring block
+        sends = _leading_sends(pkg, st, owner, field_name)
+        if sends is None:
+            break
+        for send, via in sends:
+            count += 1
+            if count > cap:
+                return _overfill_finding(pkg, ctx, send, via, owner.name, field_name, cap, mk)
+    return None
+
+
+def _literal_field_owner(pkg: Package, mk: Node) -> tuple[str, Binding | None]:
+    """``make(...)`` as the value of ``f:`` in ``x := &T{...}``: (f, x)."""
+    le = mk.parent
+    ke = le.parent if le is not None and le.type == "literal_element" else None
+    if ke is None or ke.type != "keyed_element":
+        return "", None
+    kids = [c for c in ke.named_children if c.type != "comment"]
+    if len(kids) != 2 or kids[1].id != le.id:  # type: ignore[union-attr]
+        return "", None
+    lit = ke.parent.parent if ke.parent is not None else None
+    if lit is None or lit.type != "composite_literal":
+        return "", None
+    cur = lit.parent
+    if cur is not None and cur.type == "unary_expression":
+        cur = cur.parent
+    decl = cur.parent if cur is not None and cur.type == "expression_list" else None
+    if decl is None or decl.type != "short_var_declaration":
+        return "", None
+    left = expr_list(decl.child_by_field_name("left"))
+    b = pkg.resolve(left[0]) if len(left) == 1 else None
+    return pkg.text(kids[0]), b if isinstance(b, Binding) else None
+
+
+def _leading_sends(pkg: Package, st: Node, owner: Binding, fname: str) -> list[tuple[Node, Node | None]] | None:
+    """The sends on ``owner.fname`` statement ``st`` surely makes before anything else can
+    receive: [] when ``st`` does not mention ``owner``, None when it uses it otherwise."""
+    uses = [n for n in descendants(st, "identifier") if n.text == owner.name.encode() and pkg.resolve(n) is owner]
+    if not uses:
+        return [] if not own_descendants(st, "go_statement") else None
+    if st.type == "send_statement" and _is_field_of(pkg, st.child_by_field_name("channel"), owner, fname):
+        return [(st, None)] if len(uses) == 1 else None
+    call = st.named_children[0] if st.type == "expression_statement" and st.named_children else None
+    fsel = strip_parens(call.child_by_field_name("function")) if call is not None and call.type == "call_expression" else None
+    if fsel is None or fsel.type != "selector_expression" or len(uses) != 1 or uses[0].parent is None or uses[0].parent.id != fsel.id:
+        return None
+    target = callee(pkg, call)  # type: ignore[arg-type]
+    if target is None or target.body is None or not target.recv_name:
+        return None
+    out: list[tuple[Node, Node | None]] = []
+    for inner in statements(target.body):
+        if inner.type != "send_statement":
+            break
+        ch = strip_parens(inner.child_by_field_name("channel"))
+        if ch is None or ch.type != "selector_expression" or pkg.text(ch) != f"{target.recv_name}.{fname}":
+            break
+        out.append((inner, call))
+    return out if out else None
+
+
+def _is_field_of(pkg: Package, e: Node | None, owner: Binding, fname: str) -> bool:
+    e = strip_parens(e)
+    if e is None or e.type != "selector_expression" or pkg.text(e.child_by_field_name("field")) != fname:
+        return False
+    op = strip_parens(e.child_by_field_name("operand"))
+    return op is not None and op.type == "identifier" and pkg.resolve(op) is owner
+
+
+def _overfill_finding(pkg: Package, ctx: RuleContext, send: Node, via: Node | None, owner: str, fname: str,
+                      cap: int, mk: Node) -> Finding:
+    rel = [Related(pkg.location(mk), f"{owner}.{fname} made with room for {cap}")]
+    if via is not None:
+        rel.insert(0, Related(pkg.location(via), f"called on {owner} here, before any receiver of {owner}.{fname} exists"))
+    return ctx.finding(
+        META, pkg, send,
+        f"send on {pkg.text(send.child_by_field_name('channel'))} blocks forever: {owner}.{fname} holds {cap} value(s), "
+        "all taken by earlier sends on this path, and no receiver has been started yet",
+        symbol=f"{owner}.{fname}:overfill",
+        related=rel,
+        fix=f"start the receiver before sending, or make {owner}.{fname} large enough for every send before it",
+    )
+
+
+# --- every sender of a field channel gives up on cancellation, the receiver does not ----------
+
+def _senders_give_up(pkg: Package, ctx: RuleContext, c: Chan) -> Iterator[Finding]:
+    """Every send on the field channel sits in a select that can take a stop/cancel/timeout
+    case instead; a bare receive then waits forever once that case wins."""
+    if c.local or c.cap != 0 or c.of(CLOSE) or any(o.kind == "handoff" for o in c.ops):
+        return
+    sends = c.of(SEND)
+    if not sends:
+        return
+    outs: list[Node] = []
+    for snd in sends:
+        out = _give_up_case(pkg, snd, c)
+        if out is None:
+            return
+        outs.append(out)
+    for r in c.of(RECV):
+        if not _blocking(r) or r.node.id != r.site.id or any(contains(_func_of(snd.node) or snd.node, r.node) for snd in sends):
+            continue
+        yield _finding(
+            pkg, ctx, c, r,
+            f"receive from {c.name} can block forever: every sender selects on another case and gives up "
+            f"(line {outs[0].start_point[0] + 1}) without sending, while this receive waits alone",
+            [Related(pkg.location(outs[0]), "the sender gives up here")],
+            fix=f"select on the same cancellation (ctx.Done() / stop channel) next to the receive from {c.name}",
+        )
+
+
+def _give_up_case(pkg: Package, snd: Op, c: Chan) -> Node | None:
+    """The select case on a cancellation/stop/timeout receive that lets ``snd`` be skipped."""
+    if snd.select is None or not snd.alternatives or snd.node.id != snd.site.id:
+        return None
+    for alt in snd.alternatives:
+        if alt.type != "communication_case":
+            return None  # a default case: a dropped notification, which receivers expect
+        comm = alt.child_by_field_name("communication")
+        if comm is not None and not _names_chan(pkg, comm, c) and comm.type != "send_statement":
+            return alt
+    return None
+
+
+# --- a field channel nothing ever sends on or closes ------------------------------------------
+
+def _never_fed(pkg: Package, ctx: RuleContext, c: Chan) -> Iterator[Finding]:
+    """Every wait on a channel field that no code of the package sends on or closes (and
+    that never leaves the package) blocks forever."""
+    if c.local or c.of(SEND, CLOSE) or any(o.kind == "handoff" for o in c.ops) or not isinstance(c.key, tuple):
+        return
+    if _unattributed_feed(pkg, str(c.key[2])):
+        return  # a send or close we could not attribute to a channel: maybe this one
+    for r in c.of(RECV, RANGE):
+        if not _blocking(r) or r.node.id != r.site.id:
+            continue
+        yield _finding(
+            pkg, ctx, c, r,
+            f"receive from {c.name} blocks forever: nothing in the package ever sends on or closes this channel",
+            [Related(pkg.location(c.make), "channel made here")] if c.make is not None else [],
+            fix=f"close {c.name} when its owner stops (e.g. in Stop/Close), or select on another way out",
+        )
+
+
+def _unattributed_feed(pkg: Package, fname: str) -> bool:
+    """Is there a ``close(...fname)`` or ``...fname <-`` the channel table did not record?"""
+    word = re.escape(fname).encode()
+    fed = re.compile(rb"close\([^()]*\b" + word + rb"\)|\b" + word + rb"\s*<-")
+    known = {o.node.id for ch in collect(pkg).chans.values() for o in ch.ops}
+    for f in pkg.files:
+        for m in fed.finditer(f.src):
+            n = f.root.descendant_for_byte_range(m.start(), m.end())
+            while n is not None and n.type not in ("call_expression", "send_statement", "source_file"):
+                n = n.parent
+            if n is None or n.id not in known:
+                return True
+    return False
+
+
+# --- the goroutine that should send or close returns before it does ---------------------------
+
+def _partner_returns(pkg: Package, ctx: RuleContext, c: Chan) -> Iterator[Finding]:
+    """A one-shot receive waits for a goroutine's send or close, and that goroutine has a
+    ``return`` before every one of them (an error path, a break-out of its loop)."""
+    if not c.local:
+        return
+    partners = [o for o in c.ops if o.kind in (SEND, CLOSE)]
+    recvs = [r for r in c.of(RECV) if _blocking(r) and r.node.id == r.site.id]
+    if not partners or not recvs or any(o.kind == "handoff" or o.node.id != o.site.id for o in c.ops):
+        return
+    skips: list[Node] = []
+    for p in partners:
+        ret = _return_before(p, partners)
+        if ret is None:
+            return
+        skips.append(ret)
+    for r in recvs:
+        if any(_same_goroutine(r, goroutine_of(p.node) or p.node) for p in partners):
+            continue
+        if in_loop(r.node, _func_of(r.node) or r.node) is not None:
+            continue
+        what = "closes" if partners[0].kind == CLOSE else "sends on"
+        yield _finding(
+            pkg, ctx, c, r,
+            f"receive from {c.name} can block forever: the goroutine that {what} it can return first "
+            f"(line {skips[0].start_point[0] + 1}) and skip it",
+            [Related(pkg.location(skips[0]), "this return skips the send/close"),
+             Related(pkg.location(partners[0].node), f"the only {partners[0].kind}")],
+            fix=f"defer close({c.name}) at the top of the goroutine (or send before every return)",
+        )
+        return
+
+
+def _return_before(p: Op, partners: list[Op]) -> Node | None:
+    """A return in ``p``'s goroutine (a go func literal) that runs before ``p`` and after no
+    other send/close of the channel; None when ``p`` is deferred or not in a goroutine."""
+    g = goroutine_of(p.node)
+    lit = _func_of(p.node)
+    if g is None or lit is None or lit.type != "func_literal" or not contains(g, lit):
+        return None
+    if p.node.parent is not None and p.node.parent.type == "defer_statement":
+        return None
+    first = min(o.node.start_byte for o in partners if contains(lit, o.node))
+    body = lit.child_by_field_name("body")
+    for n in own_descendants(body, "return_statement") if body is not None else []:
+        if n.end_byte <= first:
+            return n
+    return None
+
+
+# --- the only receiver is a loop that can stop receiving ------------------------------------
+
+def _receiver_gone(pkg: Package, ctx: RuleContext, c: Chan) -> Iterator[Finding]:
+    """A bare send on an unbuffered field channel whose every receive sits in a loop that
+    can leave on another signal (a stop/done case, ctx.Done(), an early return): once that
+    loop is gone, the send blocks forever."""
+    if c.local or c.exposed or c.cap != 0:
+        return  # a buffer is usually sized to the senders left after the loop: not modelled
+    sends = [s for s in c.of(SEND) if _blocking(s) and s.node.id == s.site.id]
+    recvs = c.of(RECV, RANGE)
+    if not sends or not recvs:
+        return
+    loops: dict[int, tuple[Node, Node]] = {}
+    primary: set[int] = set()
+    for r in recvs:
+        loop = _receiving_loop(r)
+        if loop is None:
+            return
+        if _primary(r, loop):
+            primary.add(loop.id)
+        if loop.id not in loops:
+            way_out = _loop_exit(pkg, loop, c)
+            if way_out is None:
+                return
+            loops[loop.id] = (loop, way_out)
+    if primary != set(loops):
+        return  # a receive nested in a case body answers a request: a handshake, not a server loop
+    loop, way_out = next(iter(loops.values()))
+    for s in sends:
+        if any(contains(lp, s.node) for lp, _ in loops.values()):
+            continue  # the loop feeds itself: a different problem
+        fn = _func_name(_func_of(loop))
+        yield _finding(
+            pkg, ctx, c, s,
+            f"send on {c.name} can block forever: its only receiver is the loop in {fn}, which can stop "
+            f"receiving (line {way_out.start_point[0] + 1}) while senders still call this",
+            [Related(pkg.location(way_out), "the receiving loop exits here"),
+             Related(pkg.location(recvs[0].node), "the receive")],
+            fix=f"select on the loop's stop/done channel (or ctx.Done()) next to the send on {c.name}",
+        )
+
+
+def _receiving_loop(r: Op) -> Node | None:
+    """The for statement that runs the receive ``r`` again and again (None if none)."""
+    if r.node.id != r.site.id:
+        return None
+    fn = _func_of(r.node)
+    if fn is None:
+        return None
+    loop = in_loop(r.node, fn)
+    while loop is not None:
+        outer = in_loop(loop, fn)
+        if outer is None:
+            return loop
+        loop = outer  # the outermost loop of the function keeps receiving
+    return None
+
+
+def _primary(r: Op, loop: Node) -> bool:
+    """Is ``r`` what the loop waits on each pass: a range, a case of a select directly in the
+    loop body, or a receive statement directly in the loop body?"""
+    if r.kind == RANGE:
+        return True
+    if r.select is not None:
+        return _stmt_parent(r.select) is not None and _stmt_parent(r.select).id == loop.id  # type: ignore[union-attr]
+    return _stmt_parent(r.node) is not None and _stmt_parent(r.node).id == loop.id  # type: ignore[union-attr]
+
+
+def _stmt_parent(n: Node) -> Node | None:
+    """The statement-level construct (loop, if, select, ...) directly holding ``n``."""
+    cur = n.parent
+    while cur is not None and cur.type in ("expression_list", "expression_statement", "short_var_declaration",
+                                            "assignment_statement", "receive_statement", "parenthesized_expression",
+                                            "block", "statement_list"):
+        cur = cur.parent
+    return cur
+
+
+def _loop_exit(pkg: Package, loop: Node, c: Chan) -> Node | None:
+    """A return/break that leaves ``loop`` on a signal other than ``c`` being closed."""
+    closed_check = False
+    for rs in own_descendants(loop, "receive_statement", "short_var_declaration", "assignment_statement"):
+        left = rs.child_by_field_name("left")
+        right = rs.child_by_field_name("right")
+        if left is not None and len(left.named_children) == 2 and right is not None and _names_chan(pkg, right, c):
+            closed_check = True  # `v, ok := <-c`: the loop may leave only once c is closed
+    for n in own_descendants(loop, "return_statement", "break_statement", "call_expression"):
+        if n.type == "call_expression" and not exits(n):
+            continue
+        if n.type == "break_statement" and not _breaks_out(n, loop):
+            continue
+        case = _case_of(n, loop)
+        if case is not None and case.type == "communication_case":
+            comm = case.child_by_field_name("communication")
+            if comm is not None and _names_chan(pkg, comm, c):
+                continue  # leaves when c itself says so (closed, or a value asks for it)
+            return n
+        if not closed_check:
+            return n
+    return None
+
+
+def _names_chan(pkg: Package, n: Node, c: Chan) -> bool:
+    for u in descendants(n, "unary_expression"):
+        op = u.child_by_field_name("operand")
+        if op is not None and pkg.text(u.child_by_field_name("operator")) == "<-" and _same_field(pkg, op, c):
+            return True
+    return False
+
+
+def _same_field(pkg: Package, e: Node, c: Chan) -> bool:
+    e2 = strip_parens(e)
+    if e2 is None or e2.type != "selector_expression" or not isinstance(c.key, tuple):
+        return False
+    return pkg.text(e2.child_by_field_name("field")) == c.key[2]
+
+
+def _case_of(n: Node, loop: Node) -> Node | None:
+    cur = n.parent
+    while cur is not None and cur.id != loop.id:
+        if cur.type in ("communication_case", "default_case"):
+            return cur
+        cur = cur.parent
+    return None
+
+
+def _breaks_out(brk: Node, loop: Node) -> bool:
+    from goretain.rules.flow import terminates
+
+    return terminates(brk, loop)
+
+
+def _func_name(fn: Node | None) -> str:
+    if fn is None:
+        return "a function"
+    name = fn.child_by_field_name("name")
+    return (name.text or b"").decode("utf-8", "replace") if name is not None else "a func literal"
+
+
 # --- a mutex held while waiting on a channel whose partner needs that mutex --------------------
 
 def _held_while_waiting(pkg: Package, ctx: RuleContext, chans: Iterable[Chan]) -> Iterator[Finding]:
@@ -478,7 +904,11 @@ def _called_in_loop(pkg: Package, fn: Node) -> bool:
 
 def _stuck_wait(pkg: Package, ctx: RuleContext, w: StuckWait) -> Finding:
     done = pkg.text(w.wait.child_by_field_name("operand"))
-    if w.called is None:
+    if w.dropped is not None:
+        why = (f"its cancel func is only kept in {w.cancel}, and the caller drops that object "
+               f"(line {w.dropped.start_point[0] + 1}), so nothing can ever call it")
+        rel = [Related(pkg.location(w.dropped), "the owner of the cancel func is discarded here")]
+    elif w.called is None:
         why = f"its cancel func {w.cancel} is never called"
         rel = []
     else:

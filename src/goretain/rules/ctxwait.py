@@ -9,6 +9,11 @@ The shape: ``ctx, x.cancel = context.WithCancel(parent)`` and ``go x.wait(ctx)``
   runs after the wait itself (in the waiting function after the receive, or in unexported
   functions only called from there), or nowhere at all.
 
+A second shape: ``ctx, cancel := context.WithCancel(bg)`` stored with the context in a
+fresh object ``x := &T{ctx: ctx, cancel: cancel}``, ``go x.wait()`` blocking on
+``<-x.ctx.Done()``, ``x`` returned, and every caller of that unexported function dropping
+the result: nothing can ever reach the cancel func.
+
 Everything is found by bytes first (``WithCancel``), so packages without it cost nothing.
 """
 
@@ -41,6 +46,7 @@ class StuckWait:
     make: Node  # the context.WithCancel call
     cancel: str  # the cancel func as written where it is stored: "rs.cancel"
     called: Node | None  # a call of the cancel func (all of them run after the wait), None if none
+    dropped: Node | None = None  # a call of the constructor whose result (the cancel's owner) is discarded
 
 
 def stuck_waits(pkg: Package) -> Iterator[StuckWait]:
@@ -70,6 +76,8 @@ def _check(pkg: Package, call: Node) -> StuckWait | None:
     if len(left) != 2 or len(expr_list(right)) != 1 or len(args) != 1:
         return None
     ctx_e, cancel_e = strip_parens(left[0]), strip_parens(left[1])
+    if ctx_e is not None and cancel_e is not None and ctx_e.type == cancel_e.type == "identifier":
+        return _owner_dropped(pkg, call, ctx_e, cancel_e)
     if ctx_e is None or cancel_e is None or cancel_e.type != "selector_expression":
         return None
     field = text(cancel_e.child_by_field_name("field"))
@@ -89,6 +97,117 @@ def _check(pkg: Package, call: Node) -> StuckWait | None:
         if calls is None or not all(_after_wait(pkg, c, wait, target, _DEPTH) for c in calls):
             continue
         return StuckWait(wait, call, text(cancel_e), calls[0] if calls else None)
+    return None
+
+
+def _owner_dropped(pkg: Package, call: Node, ctx_e: Node, cancel_e: Node) -> StuckWait | None:
+    """``ctx, cancel := context.WithCancel(bg)``; ``x := &T{ctx: ctx, cancel: cancel}``;
+    ``go x.wait()`` blocks on ``<-x.ctx.Done()``; the function returns ``x`` and every caller
+    drops it: nothing can ever reach the cancel func."""
+    args = call_args(call)
+    fn = _top_func(call)
+    body = fn.child_by_field_name("body") if fn is not None else None
+    name = text(fn.child_by_field_name("name")) if fn is not None else ""
+    if body is None or fn is None or not name or not name[0].islower() or not _background(pkg, args[0], _DEPTH):
+        return None
+    lit = _only_literal_use(pkg, body, cancel_e)
+    owner = _literal_var(pkg, lit) if lit is not None else None
+    fields = _keyed_fields(lit) if lit is not None else {}
+    ctx_field = next((k for k, v in fields.items() if v == text(ctx_e)), "")
+    cancel_field = next((k for k, v in fields.items() if v == text(cancel_e)), "")
+    if owner is None or not ctx_field or not cancel_field:
+        return None
+    for g in own_descendants(body, "go_statement"):
+        gcall = g.named_children[0] if g.named_children else None
+        fsel = strip_parens(gcall.child_by_field_name("function")) if gcall is not None and gcall.type == "call_expression" else None
+        if fsel is None or fsel.type != "selector_expression" or text(fsel.child_by_field_name("operand")) != owner.name:
+            continue
+        target = callee(pkg, gcall)  # type: ignore[arg-type]
+        if target is None or target.body is None or not target.recv_name:
+            continue
+        if f"{target.recv_name}.{cancel_field}" in text(target.body):
+            continue  # the goroutine may cancel by itself
+        wait = _bare_done(target.body, f"{target.recv_name}.{ctx_field}")
+        calls = _calls_of(pkg, name, fn)
+        if wait is None or not calls or not all(_dropped(c) for c in calls) or not _only_returned(pkg, body, owner, lit, g):
+            continue
+        return StuckWait(wait, call, f"{owner.name}.{cancel_field}", None, calls[0])
+    return None
+
+
+def _only_literal_use(pkg: Package, body: Node, ident: Node) -> Node | None:
+    """The composite literal that is the only use of the variable ``ident``."""
+    b = pkg.resolve(ident)
+    found: Node | None = None
+    for n in _words_in(pkg, body, text(ident)):
+        if n.type != "identifier" or n.id == ident.id or pkg.resolve(n) is not b:
+            continue
+        cur = n.parent
+        while cur is not None and cur.type in ("literal_element", "keyed_element", "literal_value"):
+            cur = cur.parent
+        if cur is None or cur.type != "composite_literal" or (found is not None and found.id != cur.id):
+            return None
+        found = cur
+    return found
+
+
+def _words_in(pkg: Package, body: Node, word: str) -> Iterator[Node]:
+    f = pkg.file_of(body)
+    if f is None:
+        return
+    for n in word_nodes(f.root, f.src, [word.encode()]):
+        if body.start_byte <= n.start_byte < body.end_byte:
+            yield n
+
+
+def _keyed_fields(lit: Node) -> dict[str, str]:
+    body = lit.child_by_field_name("body")
+    out: dict[str, str] = {}
+    for ke in body.named_children if body is not None else []:
+        kids = [c for c in ke.named_children if c.type != "comment"] if ke.type == "keyed_element" else []
+        if len(kids) == 2:
+            out[text(kids[0])] = text(kids[1])
+    return out
+
+
+def _literal_var(pkg: Package, lit: Node) -> Binding | None:
+    """``x := &T{...}`` / ``x := T{...}``: the variable x."""
+    cur = lit.parent
+    if cur is not None and cur.type == "unary_expression":
+        cur = cur.parent
+    decl = cur.parent if cur is not None and cur.type == "expression_list" else None
+    if decl is None or decl.type != "short_var_declaration":
+        return None
+    left = expr_list(decl.child_by_field_name("left"))
+    b = pkg.resolve(left[0]) if len(left) == 1 else None
+    return b if isinstance(b, Binding) else None
+
+
+def _only_returned(pkg: Package, body: Node, owner: Binding, lit: Node, g: Node) -> bool:
+    """Every use of ``owner`` is its declaration, the go statement, or a plain return."""
+    for n in _words_in(pkg, body, owner.name):
+        if n.type != "identifier" or n.id == owner.ident.id or pkg.resolve(n) is not owner:
+            continue
+        p = n.parent
+        if p is not None and p.type == "selector_expression" and g.start_byte <= n.start_byte < g.end_byte:
+            continue
+        if p is not None and p.type == "expression_list" and p.parent is not None and p.parent.type == "return_statement":
+            continue
+        return False
+    return True
+
+
+def _dropped(c: Node) -> bool:
+    p = c.parent
+    return p is not None and p.type in ("expression_statement", "go_statement", "defer_statement")
+
+
+def _bare_done(body: Node, want: str) -> Node | None:
+    for u in own_descendants(body, "unary_expression"):
+        op = u.child_by_field_name("operator")
+        if (op is not None and text(op) == "<-" and select_of(u)[0] is None
+                and text(strip_parens(u.child_by_field_name("operand"))) == want + ".Done()"):
+            return u
     return None
 
 

@@ -1,0 +1,3 @@
+module example.com/gobench_fixed_istio17860
+
+go 1.23

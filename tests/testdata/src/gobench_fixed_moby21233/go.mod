@@ -1,0 +1,3 @@
+module example.com/gobench_fixed_moby21233
+
+go 1.23

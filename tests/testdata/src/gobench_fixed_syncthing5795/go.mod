@@ -1,0 +1,3 @@
+module example.com/gobench_fixed_syncthing5795
+
+go 1.23

@@ -1,0 +1,3 @@
+module example.com/gr202_ctxowner
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/gr202_giveup
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/gr202_loopexit
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/gr202_neverfed
+
+go 1.22

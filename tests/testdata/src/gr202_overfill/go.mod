@@ -1,0 +1,3 @@
+module example.com/gr202_overfill
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/gr202_polldrain
+
+go 1.22
