@@ -1,4 +1,4 @@
-"""Per-package mutex facts shared by the goroutine rules (GR202, GR401).
+"""Per-package mutex, Cond, WaitGroup and callback facts shared by the goroutine rules (GR202, GR401).
 
 - ``mutex_class(pkg, operand)``: a name for the mutex an expression denotes that is the
   same in every method of the package: ``"Store.mu"`` for a field ``mu`` of the package
@@ -9,7 +9,15 @@
   function for a deferred or missing unlock).
 - ``acquisitions(pkg, fd)``: the mutexes a function locks, itself or through same-package
   calls (four levels), each with the expression naming it in that function when it can
-  be mapped through receivers (``x.M()`` whose ``M`` locks ``recv.mu`` locks ``x.mu``).
+  be mapped through receivers (``x.M()`` whose ``M`` locks ``recv.mu`` locks ``x.mu``);
+  calls through callbacks (func fields, parameters, variables) count with what the package
+  installs in them, and ``x.f.M()`` on an interface field with the one concrete type the
+  package stores there.
+- ``func_values(pkg, expr)``: the func literals, functions and methods a call of a function
+  value may run (assignments, setters, constructor arguments, keyed composite literals,
+  method values, functions returning literals), with the object they were installed on.
+- ``sync_key``/``key_uses``/``use_context``: naming a Cond/WaitGroup the same way at every
+  use and classifying each use (method call, method value, store, escape).
 
 Everything is computed lazily and cached on the package.
 """
@@ -24,11 +32,22 @@ from typing import TYPE_CHECKING
 from tree_sitter import Node
 
 from goretain.rules.flow import own_descendants
-from goretain.source.package import FuncDecl
-from goretain.source.syntax import FUNC_KINDS, call_args, contains, strip_parens, text
+from goretain.source.package import FuncDecl, VarDecl
+from goretain.source.scope import Binding
+from goretain.source.syntax import (
+    FUNC_KINDS,
+    call_args,
+    contains,
+    descendants,
+    strip_parens,
+    text,
+    word_nodes,
+    word_offsets,
+)
 
 if TYPE_CHECKING:
     from goretain.source.package import Package
+    from goretain.source.types import GoType
 
 LOCKS = {"Lock": "Unlock", "RLock": "RUnlock"}
 _DEPTH = 4
@@ -290,6 +309,7 @@ def body_acquisitions(pkg: Package, body: Node, recv: str, depth: int = _DEPTH,
     if depth <= 1:
         return out
     depths = _lock_depths(pkg)
+    fields = func_fields(pkg)
     for call in own_descendants(body, "call_expression"):
         if not lo <= call.start_byte < hi:
             continue
@@ -299,9 +319,15 @@ def body_acquisitions(pkg: Package, body: Node, recv: str, depth: int = _DEPTH,
         fn = strip_parens(call.child_by_field_name("function"))
         if fn is None or fn.type not in ("identifier", "selector_expression"):
             continue
-        if depths.get(text(fn.child_by_field_name("field") if fn.type == "selector_expression" else fn), _DEPTH + 1) >= depth:
+        name = text(fn.child_by_field_name("field") if fn.type == "selector_expression" else fn)
+        if (name not in depths and name not in _BUILTINS and name not in pkg.funcs and name not in pkg.types
+                and maybe_func_value(call, fields) and func_value_call(pkg, call)):
+            out.extend(Acq(a.cls, None, a.mode, a.node, call) for t in func_values(pkg, fn, 3)
+                       for a in target_acquisitions(pkg, t, depth - 1))
+            continue  # a callback: what the package installs in it
+        if depths.get(name, _DEPTH + 1) >= depth:
             continue  # cannot reach a Lock within the remaining levels
-        target = callee(pkg, call)
+        target = callee(pkg, call) or _sole_implementation(pkg, fn)
         if target is None or target.body is None:
             continue
         inner = acquisitions(pkg, target, depth - 1)
@@ -314,6 +340,51 @@ def body_acquisitions(pkg: Package, body: Node, recv: str, depth: int = _DEPTH,
                 key = base + a.key[len(target.recv_name):]
             out.append(Acq(a.cls, key, a.mode, a.node, call))
     return out
+
+
+_BUILTINS = frozenset({"append", "len", "cap", "make", "new", "panic", "print", "println", "copy", "delete",
+                       "close", "min", "max", "clear", "recover", "complex", "real", "imag", "string", "int",
+                       "int64", "int32", "uint", "uint64", "uint32", "uint8", "byte", "rune", "float64", "bool",
+                       "uintptr", "any", "error"})
+
+
+def _sole_implementation(pkg: Package, fn: Node) -> FuncDecl | None:
+    """For ``x.f.M()`` with the field ``f`` of a package interface type: M of the one
+    concrete package type the package stores in ``f`` (through constructor parameters
+    too); without stores, M of the only package type declaring it."""
+    if fn.type != "selector_expression":
+        return None
+    operand = strip_parens(fn.child_by_field_name("operand"))
+    t = pkg.type_of(operand)
+    if operand is None or t.kind != "named" or t.pkg or pkg.underlying(t).kind != "interface":
+        return None
+    name = text(fn.child_by_field_name("field"))
+    if operand.type == "selector_expression":
+        base = pkg.type_of(operand.child_by_field_name("operand")).deref()
+        if base.kind == "named" and not base.pkg:
+            stores = field_stores(pkg, base.name, text(operand.child_by_field_name("field")))
+            found = {id(d): d for v, _o in stores for ct in _concrete_types(pkg, v, 2)
+                     if (d := pkg.method_decl(ct, name)) is not None}
+            if stores:
+                return next(iter(found.values())) if len(found) == 1 else None
+    impls = [ms[name] for ms in pkg.methods.values() if name in ms]
+    return impls[0] if len(impls) == 1 else None
+
+
+def _concrete_types(pkg: Package, expr: Node | None, depth: int) -> list[GoType]:
+    """The package types a value of interface type may hold, as far as the package shows."""
+    e = strip_parens(expr)
+    if e is None:
+        return []
+    t = pkg.type_of(e)
+    d = t.deref()
+    if d.kind == "named" and not d.pkg and pkg.underlying(d).kind != "interface":
+        return [t]
+    if depth > 0 and e.type == "identifier":
+        b = pkg.resolve(e)
+        if isinstance(b, Binding) and b.kind == "param":
+            return [ct for arg, _o in param_args(pkg, b) for ct in _concrete_types(pkg, arg, depth - 1)]
+    return []
 
 
 def decl_of(pkg: Package, fn: Node) -> FuncDecl | None:
@@ -331,5 +402,327 @@ def decl_of(pkg: Package, fn: Node) -> FuncDecl | None:
     return None
 
 
-__all__ = ["LOCKS", "Acq", "Region", "acquisitions", "body_acquisitions", "body_lock_calls", "callee", "decl_of", "dominates",
-           "func_of", "lock_calls", "mutex_class", "regions", "root_of", "stmt_of"]
+
+# --- sync objects other than mutexes (Cond, WaitGroup) ------------------------------------------
+
+def sync_key(pkg: Package, operand: Node | None) -> tuple[object, ...] | None:
+    """A name for the Cond/WaitGroup/mutex an expression denotes, the same at every use:
+    ("field", "T", "f") for a field of the package type T, ("local", binding) for a local
+    variable, ("var", name) for a package variable; None when it cannot be named."""
+    e = strip_parens(operand)
+    if e is None:
+        return None
+    if e.type == "selector_expression":
+        base = pkg.type_of(e.child_by_field_name("operand")).deref()
+        if base.kind == "named" and not base.pkg:
+            return ("field", base.name, text(e.child_by_field_name("field")))
+        return None
+    if e.type == "identifier":
+        ref = pkg.resolve(e)
+        if isinstance(ref, Binding) and ref.kind in ("var", "short"):
+            return ("local", ref)
+        if isinstance(ref, VarDecl):
+            return ("var", ref.name)
+    return None
+
+
+def exported_key(key: tuple[object, ...]) -> bool:
+    """Can code outside the package reach the object (an exported field or variable)?"""
+    name = key[-1] if key[0] in ("field", "var") else ""
+    return isinstance(name, str) and name[:1].isupper()
+
+
+def key_uses(pkg: Package, key: tuple[object, ...]) -> list[Node]:
+    """Every expression of the package that may name the object ``key`` (``p.cond``,
+    ``wg``; for a field, any selector of that field name), found by the bytes of its name."""
+    if key[0] == "local":
+        b = key[1]
+        assert isinstance(b, Binding)
+        fn = b.func
+        top = fn
+        while top is not None and top.parent is not None and top.parent.type != "source_file":
+            top = top.parent
+        if top is None:
+            return []
+        src = pkg.file_of(top).src
+        word = b.name.encode()
+        out_l: list[Node] = []
+        for off, _w in word_offsets(src[top.start_byte:top.end_byte], [word]):
+            i = top.named_descendant_for_byte_range(top.start_byte + off, top.start_byte + off + len(word))
+            if i is not None and i.type == "identifier" and i.id != b.ident.id and pkg.resolve(i) is b:
+                out_l.append(i)
+        return out_l
+    name = key[-1]
+    assert isinstance(name, str)
+    out: list[Node] = []
+    for f in pkg.files:
+        if name.encode() not in f.src:
+            continue
+        for node in word_nodes(f.root, f.src, [name.encode()]):
+            if key[0] == "var" and node.type == "identifier":
+                if pkg.resolve(node) is pkg.vars.get(name):
+                    out.append(node)
+            elif key[0] == "field" and node.type == "field_identifier":
+                sel = node.parent
+                if sel is not None and sel.type == "selector_expression":
+                    k = sync_key(pkg, sel)
+                    # Another type's field of that name counts too: it may be the same
+                    # object reached through an embedding struct.
+                    if k is None or k[0] == "field":
+                        out.append(sel)
+    return out
+
+
+def use_context(use: Node) -> tuple[str, Node | None]:
+    """How an expression naming a sync object is used: ("method", call) for ``x.M(...)``,
+    ("value", method selector) for a method value ``x.M``, ("field", selector) for
+    ``x.L``, ("store", stmt) when it is assigned to, ("escape", node) otherwise."""
+    p = use.parent
+    while p is not None and p.type == "parenthesized_expression":
+        p = p.parent
+    if p is None:
+        return "escape", None
+    if p.type == "selector_expression":
+        call = p.parent
+        if call is not None and call.type == "call_expression" and (call.child_by_field_name("function") or p).id == p.id:
+            return "method", call
+        name = text(p.child_by_field_name("field"))
+        return ("field" if name == "L" else "value"), p
+    if p.type == "expression_list" and p.parent is not None and p.parent.type == "assignment_statement":
+        left = p.parent.child_by_field_name("left")
+        if left is not None and left.id == p.id:
+            return "store", p.parent
+    return "escape", p
+
+
+# --- function values: which code a call through a func field, parameter or variable runs -----------
+
+@dataclass(eq=False)
+class FuncTarget:
+    node: Node  # a func_literal, function_declaration or method_declaration
+    owner: str | None  # the object the calling method's receiver stands for where the value was installed
+    site: Node  # where the value was installed (a store, a call passing it, the literal itself)
+
+
+def func_values(pkg: Package, expr: Node | None, depth: int = 5) -> list[FuncTarget]:
+    """The functions a call of the function value ``expr`` may run, as far as the package
+    shows them (best effort: unknown sources are left out)."""
+    e = strip_parens(expr)
+    if e is None or depth <= 0:
+        return []
+    if e.type == "func_literal":
+        return [FuncTarget(e, None, e)]
+    if e.type == "identifier":
+        ref = pkg.resolve(e)
+        if isinstance(ref, FuncDecl):
+            return [FuncTarget(ref.node, None, e)]
+        if isinstance(ref, Binding) and ref.kind in ("short", "var") and ref.index < len(ref.values):
+            return func_values(pkg, ref.values[ref.index], depth - 1)
+        if isinstance(ref, Binding) and ref.kind == "param":
+            return [FuncTarget(t.node, t.owner if t.owner is not None else owner, arg)
+                    for arg, owner in param_args(pkg, ref) for t in func_values(pkg, arg, depth - 1)]
+        return []
+    if e.type == "selector_expression":
+        operand = e.child_by_field_name("operand")
+        name = text(e.child_by_field_name("field"))
+        if operand is None or (operand.type == "identifier" and pkg.is_package_name(operand)):
+            return []
+        base = pkg.type_of(operand).deref()
+        m = pkg.method_decl(base, name)
+        if m is not None:
+            return [FuncTarget(m.node, text(operand), e)]
+        if base.kind != "named" or base.pkg:
+            return []
+        out: list[FuncTarget] = []
+        for value, owner in field_stores(pkg, base.name, name):
+            out.extend(FuncTarget(t.node, t.owner if t.owner is not None else owner, t.site)
+                       for t in func_values(pkg, value, depth - 1))
+        return out
+    if e.type == "call_expression":
+        fn = strip_parens(e.child_by_field_name("function"))
+        args = call_args(e)
+        if fn is not None and fn.type in ("identifier", "type_identifier") and fn.text is not None \
+                and text(fn) in pkg.types and len(args) == 1:
+            return func_values(pkg, args[0], depth)  # a conversion to a named func type
+        target = callee(pkg, e)
+        if target is None or target.body is None:
+            return []
+        return [t for r in own_descendants(target.body, "return_statement")
+                for v in _first_result(r) for t in func_values(pkg, v, depth - 1)]
+    return []
+
+
+def _first_result(ret: Node) -> list[Node]:
+    vals = [c for c in ret.named_children if c.type != "comment"]
+    if len(vals) == 1 and vals[0].type == "expression_list":
+        vals = [c for c in vals[0].named_children if c.type != "comment"]
+    return vals[:1] if len(vals) == 1 else []
+
+
+def field_stores(pkg: Package, tname: str, fname: str) -> list[tuple[Node, str | None]]:
+    """Values stored into the field ``tname.fname`` (assignments and keyed composite
+    literals), each with the object it was stored into: ``x.f = v`` gives ("v", "x"); in a
+    setter ``func (r *T) Set(v F) { r.f = v }`` the owner is the receiver, which
+    ``func_values`` maps to each caller's operand through ``param_args``."""
+    memo: dict[tuple[str, str], list[tuple[Node, str | None]]] = pkg.__dict__.setdefault("_goretain_field_stores", {})
+    got = memo.get((tname, fname))
+    if got is not None:
+        return got
+    out: list[tuple[Node, str | None]] = []
+    word = fname.encode()
+    for f in pkg.files:
+        if word not in f.src:
+            continue
+        for node in word_nodes(f.root, f.src, [word]):
+            p = node.parent
+            if node.type == "field_identifier" and p is not None and p.type == "selector_expression":
+                stored = _assigned_value(p)
+                base = pkg.type_of(p.child_by_field_name("operand")).deref()
+                if stored is not None and base.kind == "named" and base.name == tname:
+                    out.append((stored, text(p.child_by_field_name("operand"))))
+            elif node.type == "identifier" and p is not None and p.type == "literal_element":
+                kv = p.parent
+                if kv is None or kv.type != "keyed_element" or kv.named_children[0].id != p.id or len(kv.named_children) < 2:
+                    continue
+                lit = kv.parent.parent if kv.parent is not None else None
+                t = pkg.type_of(lit).deref() if lit is not None and lit.type == "composite_literal" else None
+                val = kv.named_children[1]
+                if t is not None and t.kind == "named" and t.name == tname and val.named_children:
+                    out.append((val.named_children[0], None))
+    memo[(tname, fname)] = out
+    return out
+
+
+def _assigned_value(target: Node) -> Node | None:
+    """The value assigned to ``target`` when it is the left side of ``=``."""
+    lst = target.parent
+    st = lst.parent if lst is not None and lst.type == "expression_list" else None
+    if st is None or st.type != "assignment_statement" or text(st.child_by_field_name("operator")) != "=":
+        return None
+    left, right = st.child_by_field_name("left"), st.child_by_field_name("right")
+    if left is None or right is None or left.id != lst.id:
+        return None
+    lefts = [c for c in left.named_children if c.type != "comment"]
+    rights = [c for c in right.named_children if c.type != "comment"]
+    idx = next((i for i, c in enumerate(lefts) if c.id == target.id), -1)
+    return rights[idx] if 0 <= idx < len(rights) and len(lefts) == len(rights) else None
+
+
+def param_args(pkg: Package, b: Binding) -> list[tuple[Node, str | None]]:
+    """For a parameter of a package function or method: the argument each same-package
+    call passes for it, with the call's receiver operand (None for plain functions)."""
+    fn = b.func
+    if fn is None or fn.type not in ("function_declaration", "method_declaration") or b.variadic:
+        return []
+    idx = _param_index(fn, b)
+    fd = decl_of(pkg, fn)
+    if idx < 0 or fd is None:
+        return []
+    out: list[tuple[Node, str | None]] = []
+    word = fd.name.encode()
+    for f in pkg.files:
+        if word + b"(" not in f.src:
+            continue
+        for node in word_nodes(f.root, f.src, [word]):
+            p = node.parent
+            call = p.parent if p is not None and p.type == "selector_expression" else p
+            if call is None or call.type != "call_expression":
+                continue
+            fnode = strip_parens(call.child_by_field_name("function"))
+            if fnode is None or (fnode.id != node.id and fnode.id != (p.id if p is not None else -1)):
+                continue
+            if callee(pkg, call) is not fd:
+                continue
+            args = call_args(call)
+            if idx < len(args):
+                owner = text(fnode.child_by_field_name("operand")) if fnode.type == "selector_expression" else None
+                out.append((args[idx], owner))
+    return out
+
+
+def _param_index(fn: Node, b: Binding) -> int:
+    params = fn.child_by_field_name("parameters")
+    i = 0
+    for p in params.named_children if params is not None else []:
+        if p.type not in ("parameter_declaration", "variadic_parameter_declaration"):
+            continue
+        names = p.children_by_field_name("name") or [None]
+        for n in names:
+            if n is not None and n.id == b.ident.id:
+                return i
+            i += 1
+    return -1
+
+
+def func_fields(pkg: Package) -> frozenset[str]:
+    """Names of the package's struct fields whose type is a function (by the declaration)."""
+    got = getattr(pkg, "_goretainfunc_fields", None)
+    if got is not None:
+        return got
+    func_types = {n for n, td in pkg.types.items() if td.type_node is not None and td.type_node.type == "function_type"}
+    out: set[str] = set()
+    for td in pkg.types.values():
+        if td.type_node is None or td.type_node.type != "struct_type":
+            continue
+        for fd in descendants(td.type_node, "field_declaration"):
+            t = fd.child_by_field_name("type")
+            if t is not None and (t.type == "function_type" or (t.type == "type_identifier" and text(t) in func_types)):
+                out.update(text(n) for n in fd.children_by_field_name("name"))
+    res = frozenset(out)
+    pkg._goretainfunc_fields = res  # type: ignore[attr-defined]
+    return res
+
+
+def maybe_func_value(call: Node, fields: frozenset[str]) -> bool:
+    """Cheap syntactic filter for ``func_value_call``: ``f(...)`` or ``x.f(...)`` with a
+    func field name."""
+    fn = call.child_by_field_name("function")
+    if fn is None:
+        return False
+    if fn.type == "identifier":
+        return True
+    return fn.type == "selector_expression" and text(fn.child_by_field_name("field")) in fields
+
+
+def func_value_call(pkg: Package, call: Node) -> bool:
+    """A call through a function value (a func field, parameter or variable), not of a
+    declared function or method."""
+    fn = strip_parens(call.child_by_field_name("function"))
+    if fn is None:
+        return False
+    if fn.type == "identifier":
+        ref = pkg.resolve(fn)
+        return isinstance(ref, Binding) and ref.kind in ("param", "short", "var")
+    if fn.type != "selector_expression":
+        return False
+    operand = fn.child_by_field_name("operand")
+    if operand is None or (operand.type == "identifier" and pkg.is_package_name(operand)):
+        return False
+    base = pkg.type_of(operand).deref()
+    if base.kind != "named" or base.pkg:
+        return False
+    name = text(fn.child_by_field_name("field"))
+    return pkg.method_decl(base, name) is None and pkg.underlying(pkg.field_type(base, name)).kind == "func"
+
+
+def target_acquisitions(pkg: Package, t: FuncTarget, depth: int = 3) -> list[Acq]:
+    """The locks the function a FuncTarget names takes, keys mapped to the target's owner."""
+    if t.node.type == "func_literal":
+        body = t.node.child_by_field_name("body")
+        return body_acquisitions(pkg, body, "", depth) if body is not None else []
+    fd = decl_of(pkg, t.node)
+    if fd is None:
+        return []
+    out: list[Acq] = []
+    for a in acquisitions(pkg, fd, depth):
+        key = a.key
+        if key is not None and t.owner is not None and fd.recv_name and (key == fd.recv_name or key.startswith(fd.recv_name + ".")):
+            key = t.owner + key[len(fd.recv_name):]
+        out.append(Acq(a.cls, key, a.mode, a.node, a.site))
+    return out
+
+
+__all__ = ["LOCKS", "Acq", "FuncTarget", "Region", "acquisitions", "body_acquisitions", "body_lock_calls", "callee",
+           "decl_of", "dominates", "exported_key", "field_stores", "func_fields", "func_of", "func_value_call",
+           "func_values", "key_uses", "lock_calls", "maybe_func_value", "mutex_class", "param_args", "regions", "root_of",
+           "stmt_of", "sync_key", "target_acquisitions", "use_context"]

@@ -1,0 +1,3 @@
+module example.com/gobench_fixed_cockroach1055
+
+go 1.23

@@ -1,0 +1,3 @@
+module example.com/gobench_fixed_etcd10492
+
+go 1.23

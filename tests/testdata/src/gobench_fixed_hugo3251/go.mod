@@ -1,0 +1,3 @@
+module example.com/gobench_fixed_hugo3251
+
+go 1.23

@@ -1,0 +1,3 @@
+module example.com/gobench_fixed_kubernetes13135
+
+go 1.23

@@ -1,0 +1,3 @@
+module example.com/gobench_fixed_moby28462
+
+go 1.23

@@ -1,0 +1,3 @@
+module example.com/gr401_callback
+
+go 1.22

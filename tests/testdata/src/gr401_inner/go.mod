@@ -1,0 +1,3 @@
+module example.com/gr401_inner
+
+go 1.22
