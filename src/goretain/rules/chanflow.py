@@ -11,6 +11,8 @@ operations on that parameter count as operations at the call site. A method that
 returns a channel field receive-only (``func (s *T) Done() <-chan struct{} { return s.done }``)
 is a getter: receiving from its result counts as receiving from the field. The elements of
 a ``[]chan T`` field, reached by ``for _, ch := range s.chans``, are one channel ``chans[]``.
+``never_fed`` / ``never_fed_case`` tell when nothing in the package can ever feed a channel
+(no send, no close, no hand-off): a select case on it never fires.
 
 Everything is computed once per package with tree-sitter queries.
 """
@@ -749,6 +751,46 @@ def go_targets(pkg: Package) -> set[str]:
     return out
 
 
+def never_fed(pkg: Package, c: Chan) -> bool:
+    """Does nothing in the package ever send on or close ``c`` (no hand-off to a callee, no
+    send or close of a same-named field we could not attribute)?"""
+    if c.of(SEND, CLOSE) or any(o.kind == "handoff" for o in c.ops):
+        return False
+    if isinstance(c.key, tuple):
+        return not _unattributed_feed(pkg, str(c.key[2]))
+    return isinstance(c.key, Binding)
+
+
+def never_fed_case(pkg: Package, case: Node) -> Chan | None:
+    """The channel a select case receives from when it is made in the package, never handed
+    out, and never sent on or closed: the case can never fire."""
+    comm = case.child_by_field_name("communication") if case.type == "communication_case" else None
+    if comm is None or comm.type == "send_statement":
+        return None
+    recv = next((u for u in descendants(comm, "unary_expression") if text(u.child_by_field_name("operator")) == "<-"), None)
+    if recv is None:
+        return None
+    for c in collect(pkg).chans.values():
+        if not c.escapes and c.make is not None and any(o.node.id == recv.id for o in c.of(RECV)):
+            return c if never_fed(pkg, c) else None
+    return None
+
+
+def _unattributed_feed(pkg: Package, fname: str) -> bool:
+    """Is there a ``close(...fname)`` or ``...fname <-`` the channel table did not record?"""
+    word = re.escape(fname).encode()
+    fed = re.compile(rb"close\([^()]*\b" + word + rb"\)|\b" + word + rb"\s*<-")
+    known = {o.node.id for ch in collect(pkg).chans.values() for o in ch.ops}
+    for f in pkg.files:
+        for m in fed.finditer(f.src):
+            n = f.root.descendant_for_byte_range(m.start(), m.end())
+            while n is not None and n.type not in ("call_expression", "send_statement", "source_file"):
+                n = n.parent
+            if n is None or n.id not in known:
+                return True
+    return False
+
+
 def _ident_byte(b: int) -> bool:
     return b == 95 or 48 <= b <= 57 or 65 <= b <= 90 or 97 <= b <= 122
 
@@ -761,4 +803,4 @@ def collect(pkg: Package) -> PackageChans:
     return cached
 
 
-__all__ = ["CLOSE", "go_targets", "RANGE", "RECV", "SEND", "UNKNOWN_CAP", "Chan", "Op", "PackageChans", "VarDecl", "collect"]
+__all__ = ["CLOSE", "go_targets", "never_fed", "never_fed_case", "RANGE", "RECV", "SEND", "UNKNOWN_CAP", "Chan", "Op", "PackageChans", "VarDecl", "collect"]

@@ -23,7 +23,14 @@ and everything it references forever. For each channel the package can name (see
 - a bare receive on a field channel whose every sender selects on a cancellation case;
 - a buffered channel of a fresh object filled past its capacity, on the straight path
   (also at the start of a method called on it), before any receiver exists;
-- sends whose only receive is a one-off non-blocking drain (``select`` with ``default``).
+- sends whose only receive is a one-off non-blocking drain (``select`` with ``default``);
+- goroutines (go statements, ``wg.Go``/errgroup tasks) send on a local channel whose only
+  receiving loop can leave early: on a received error when several goroutines send, or on a
+  ``ctx.Done()`` / timeout / caller's stop case; nothing else drains, so the rest block;
+- goroutines send and only then call ``wg.Done()`` (or return from a ``wg.Go`` task) while
+  every receive comes after ``wg.Wait()``: the sends and the Wait block each other;
+- a goroutine ranges over a field channel that nothing in the package closes, although the
+  type has a Close/Stop method.
 
 The finding points at the blocking operation (or, when the operation is in a callee,
 at the call inside the goroutine) with the partner or the path that skips it as related.
@@ -51,6 +58,8 @@ from goretain.rules.chanflow import (
     go_targets,
     goroutine_of,
     in_loop,
+    never_fed,
+    never_fed_case,
 )
 from goretain.rules.ctxwait import StuckWait, stuck_waits
 from goretain.rules.flow import (
@@ -91,7 +100,11 @@ META = RuleMeta(
         "send to a server loop that can exit on a stop/ctx case while callers still send; a "
         "goroutine that returns on an error path before its send or close; a channel field "
         "nobody sends on or closes; a bare receive whose senders all give up on cancellation; "
-        "a buffered channel filled past its capacity before its receiver is started."
+        "a buffered channel filled past its capacity before its receiver is started; goroutines "
+        "started per item whose only receiving loop returns on the first error or on `ctx.Done()` / a "
+        "timeout (the rest block: buffer the channel to `len(items)` or use errgroup); senders that "
+        "call `wg.Done()` after their send while the receiver waits in `wg.Wait()` before receiving; "
+        "a goroutine ranging over a field channel that the type's Close/Stop never closes."
     ),
     bad=(
         "package p\n\n"
@@ -145,7 +158,8 @@ def check(pkg: Package, ctx: RuleContext) -> Iterator[Finding]:
         if c.escapes or c.make is None:
             continue
         for f in (*_check_chan(pkg, ctx, c), *_receiver_gone(pkg, ctx, c), *_partner_returns(pkg, ctx, c),
-                  *_never_fed(pkg, ctx, c), *_senders_give_up(pkg, ctx, c)):
+                  *_never_fed(pkg, ctx, c), *_senders_give_up(pkg, ctx, c), *_receiver_quits(pkg, ctx, c),
+                  *_wait_before_drain(pkg, ctx, c)):
             key = f.location.line * 1000 + f.location.column
             if key not in seen:
                 seen.add(key)
@@ -319,7 +333,7 @@ def _conditional(s: Op, g: Node) -> bool:
 
 
 def _sends_bound(pkg: Package, s: Op, g: Node) -> int:
-    loop = in_loop(g, _top(g)) if g.type == "go_statement" else None
+    loop = in_loop(g, _top(g)) if g.type in ("go_statement", "call_expression") else None
     loop = loop or in_loop(s.node, _func_of(s.node) or s.node)
     if loop is None:
         return 1
@@ -375,7 +389,12 @@ def _check_recv(pkg: Package, ctx: RuleContext, c: Chan, r: Op, g: Node, sends: 
     partners = [s for s in sends if not _same_goroutine(s, g)]
     if r.kind == RANGE:
         if not c.local:
-            return None
+            if not _never_closed(pkg, c, r):
+                return None
+            return _finding(pkg, ctx, c, r, f"goroutine ranges over {c.name} ({_chan_desc(c)}), which nothing in the package "
+                            "ever closes: once its senders stop, it blocks forever with everything it references",
+                            [Related(pkg.location(c.make), "channel made here")] if c.make is not None else [],
+                            fix=f"close({c.name}) in the owner's Close/Stop method, once nothing sends any more")
         return _finding(pkg, ctx, c, r, f"goroutine ranges over {c.name}, which is never closed: it blocks forever after the last value",
                         [Related(pkg.location(c.make), "channel made here")] if c.make is not None else [],
                         fix=f"close({c.name}) (in a defer) when the producer is done")
@@ -392,6 +411,32 @@ def _check_recv(pkg: Package, ctx: RuleContext, c: Chan, r: Op, g: Node, sends: 
                         [Related(pkg.location(node), "the send is skipped here")],
                         fix=f"close({c.name}) in a defer in the sender, or select on ctx.Done() in the receiver")
     return None
+
+
+def _never_closed(pkg: Package, c: Chan, r: Op) -> bool:
+    """A field channel ranged over by a goroutine that nothing in the package can close:
+    unexported, made here, never handed out, no close (not even an unattributed one)."""
+    if c.exposed or c.of(CLOSE) or any(o.kind == "handoff" for o in c.ops) or r.node.id != r.site.id:
+        return False
+    from goretain.rules.chanflow import _unattributed_feed
+
+    if not isinstance(c.key, tuple) or _unattributed_feed(pkg, str(c.key[2])) or _lifetime(r.node):
+        return False
+    # Only for a type with a shutdown method: its author means the goroutine to end (a
+    # type without one may be a program-lifetime singleton).
+    return any(_SHUTDOWN.match(m) for m in pkg.methods.get(str(c.key[1]), {}))
+
+
+_SHUTDOWN = re.compile(r"(?i)(close|stop|shutdown|quit|terminate|cancel|release|dispose)$")
+
+
+def _lifetime(n: Node) -> bool:
+    """Is ``n`` (or the go statement running it) written in ``main`` or ``init``?"""
+    for m in (n, goroutine_of(n)):
+        top = _top(m) if m is not None else None
+        if top is not None and top.type == "function_declaration" and _func_name(top) in ("main", "init"):
+            return True
+    return False
 
 
 def _send_skip(pkg: Package, c: Chan, s: Op, g: Node) -> tuple[Node, str] | None:
@@ -570,10 +615,8 @@ def _give_up_case(pkg: Package, snd: Op, c: Chan) -> Node | None:
 def _never_fed(pkg: Package, ctx: RuleContext, c: Chan) -> Iterator[Finding]:
     """Every wait on a channel field that no code of the package sends on or closes (and
     that never leaves the package) blocks forever."""
-    if c.local or c.of(SEND, CLOSE) or any(o.kind == "handoff" for o in c.ops) or not isinstance(c.key, tuple):
+    if c.local or not never_fed(pkg, c):
         return
-    if _unattributed_feed(pkg, str(c.key[2])):
-        return  # a send or close we could not attribute to a channel: maybe this one
     for r in c.of(RECV, RANGE):
         if not _blocking(r) or r.node.id != r.site.id:
             continue
@@ -583,21 +626,6 @@ def _never_fed(pkg: Package, ctx: RuleContext, c: Chan) -> Iterator[Finding]:
             [Related(pkg.location(c.make), "channel made here")] if c.make is not None else [],
             fix=f"close {c.name} when its owner stops (e.g. in Stop/Close), or select on another way out",
         )
-
-
-def _unattributed_feed(pkg: Package, fname: str) -> bool:
-    """Is there a ``close(...fname)`` or ``...fname <-`` the channel table did not record?"""
-    word = re.escape(fname).encode()
-    fed = re.compile(rb"close\([^()]*\b" + word + rb"\)|\b" + word + rb"\s*<-")
-    known = {o.node.id for ch in collect(pkg).chans.values() for o in ch.ops}
-    for f in pkg.files:
-        for m in fed.finditer(f.src):
-            n = f.root.descendant_for_byte_range(m.start(), m.end())
-            while n is not None and n.type not in ("call_expression", "send_statement", "source_file"):
-                n = n.parent
-            if n is None or n.id not in known:
-                return True
-    return False
 
 
 # --- the goroutine that should send or close returns before it does ---------------------------
@@ -743,6 +771,8 @@ def _loop_exit(pkg: Package, loop: Node, c: Chan) -> Node | None:
         if n.type == "break_statement" and not _breaks_out(n, loop):
             continue
         case = _case_of(n, loop)
+        if case is not None and never_fed_case(pkg, case) is not None:
+            continue  # that case never fires
         if case is not None and case.type == "communication_case":
             comm = case.child_by_field_name("communication")
             if comm is not None and _names_chan(pkg, comm, c):
@@ -788,6 +818,347 @@ def _func_name(fn: Node | None) -> str:
         return "a function"
     name = fn.child_by_field_name("name")
     return (name.text or b"").decode("utf-8", "replace") if name is not None else "a func literal"
+
+
+# --- the receiving loop leaves before every sender has delivered ------------------------------
+
+def _goroutine_sends(pkg: Package, c: Chan) -> list[tuple[Op, Node]]:
+    """The blocking sends on ``c`` made by started goroutines, with what starts each: a go
+    statement, or a ``wg.Go(func(){...})`` / errgroup ``g.Go(...)`` call."""
+    out: list[tuple[Op, Node]] = []
+    for s in c.of(SEND):
+        g = (goroutine_of(s.site) or _task_call(pkg, s.site)) if _blocking(s) else None
+        if g is not None:
+            out.append((s, g))
+    return out
+
+
+def _task_call(pkg: Package, n: Node) -> Node | None:
+    """The ``x.Go(func() ...)`` call whose func literal runs ``n`` (x a sync.WaitGroup or an
+    errgroup.Group), else None."""
+    lit = _func_of(n)
+    args = lit.parent if lit is not None and lit.type == "func_literal" else None
+    call = args.parent if args is not None and args.type == "argument_list" else None
+    if call is None or call.type != "call_expression" or len(call_args(call)) != 1:
+        return None
+    return call if _group_operand(pkg, call, "Go") is not None else None
+
+
+def _group_operand(pkg: Package, call: Node, method: str) -> Node | None:
+    """``x`` of ``x.<method>(...)`` when ``x`` is a sync.WaitGroup or an errgroup.Group."""
+    fn = strip_parens(call.child_by_field_name("function"))
+    if fn is None or fn.type != "selector_expression" or pkg.text(fn.child_by_field_name("field")) != method:
+        return None
+    x = fn.child_by_field_name("operand")
+    t = pkg.type_of(x).deref()
+    if t.is_named("sync", "WaitGroup") or (t.kind == "named" and t.name == "Group" and t.pkg.endswith("errgroup")):
+        return x
+    b = pkg.resolve(x) if x is not None and x.type == "identifier" else None
+    if isinstance(b, Binding) and b.kind == "short" and b.index == 0 and len(b.values) == 1:
+        v = strip_parens(b.values[0])  # g, ctx := errgroup.WithContext(ctx)
+        f = strip_parens(v.child_by_field_name("function")) if v is not None and v.type == "call_expression" else None
+        q = f.child_by_field_name("operand") if f is not None and f.type == "selector_expression" else None
+        if q is not None and q.type == "identifier" and pkg.is_package_name(q).endswith("errgroup"):
+            return x
+    return None
+
+
+def _receiver_quits(pkg: Package, ctx: RuleContext, c: Chan) -> Iterator[Finding]:
+    """Goroutines send on a local channel whose only receiver is one loop, and that loop can
+    leave early - on a received error (when several goroutines send), or on a select case on
+    ctx.Done() / a timeout / a caller's stop channel - while nothing else drains the channel:
+    every sender still to deliver blocks forever."""
+    if not c.local or c.cap == UNKNOWN_CAP or c.make is None:
+        return
+    senders = _goroutine_sends(pkg, c)
+    if not senders or len(senders) != len(c.of(SEND)):
+        return  # a send that waits in a select, or one the maker does itself: not this shape
+    gs = list({g.id: g for _, g in senders}.values())
+    partners = [r for r in c.of(RECV, RANGE) if not any(_same_goroutine(r, g) for g in gs)]
+    loop = _one_receiving_loop(partners, c)
+    if loop is None or any(contains(loop, g) or g.end_byte > loop.start_byte for g in gs):
+        return
+    exit_, what = _early_exit(pkg, loop, c, partners)
+    if exit_ is None:
+        return
+    many = len(gs) > 1 or any(_looping(g, _func_of(g) or _top(g)) for g in gs)
+    if what == "value" and not many:
+        return  # one producer: the value that ends the loop may well be its last one
+    if not _overflows(pkg, c, senders):
+        return
+    verb = "returns" if exit_.type == "return_statement" else "breaks out"
+    cause = (f"{verb} early on a value it received (line {exit_.start_point[0] + 1})" if what == "value"
+             else f"{verb} on {what} (line {exit_.start_point[0] + 1})")
+    who = ("goroutine sends" if not many else "goroutines started in a loop send" if len(gs) == 1
+           else f"{len(gs)} goroutines send")
+    left = "the remaining senders block" if many else "the sender blocks"
+    for s, _ in senders:
+        yield _finding(
+            pkg, ctx, c, s,
+            f"{who} on {c.name} ({_chan_desc(c)}), but the only receiving loop {cause} before every value is "
+            f"received, and nothing else drains {c.name}: {left} forever",
+            [Related(pkg.location(exit_), "the receiving loop exits here"),
+             Related(pkg.location(partners[0].node), "the only receive")],
+            fix=f"make {c.name} buffered with room for every sender ({_buffer_hint(c, gs)}), use errgroup, "
+                "or select on ctx.Done() next to the send",
+        )
+
+
+def _one_receiving_loop(partners: list[Op], c: Chan) -> Node | None:
+    """The loop all of ``partners`` (receives written in one function) sit in, directly."""
+    if not partners or any(r.node.id != r.site.id for r in partners):
+        return None
+    fn = _func_of(partners[0].node)
+    loop = in_loop(partners[0].node, fn) if fn is not None else None
+    if loop is None or (c.make is not None and contains(loop, c.make)):
+        return None
+    for r in partners[1:]:
+        other = in_loop(r.node, fn) if fn is not None else None
+        if other is None or other.id != loop.id:
+            return None
+    return loop
+
+
+def _early_exit(pkg: Package, loop: Node, c: Chan, partners: list[Op]) -> tuple[Node | None, str]:
+    """A return/break leaving ``loop`` before the channel is drained: on a select case
+    that waits for something outside (what it waits for), or on a received value ("value")."""
+    received = _received_vars(pkg, partners)
+    value_exit: Node | None = None
+    for n in own_descendants(loop, "return_statement", "break_statement"):
+        if n.type == "break_statement" and not terminates(n, loop):
+            continue
+        case = _case_of(n, loop)
+        if case is not None and case.type == "communication_case" and not _drains(case, c):
+            what = _external_stop(pkg, case)
+            if what:
+                return n, what
+            continue
+        if value_exit is None and _value_guarded(pkg, n, loop, received, partners):
+            value_exit = n
+    return (value_exit, "value") if value_exit is not None else (None, "")
+
+
+def _external_stop(pkg: Package, case: Node) -> str:
+    """What a select case waits for when it is cancellation from outside: ctx.Done(), a
+    timeout, a stop channel the caller passed in ("" otherwise)."""
+    comm = case.child_by_field_name("communication")
+    if comm is None or comm.type == "send_statement":
+        return ""
+    recv = next((u for u in descendants(comm, "unary_expression") if pkg.text(u.child_by_field_name("operator")) == "<-"), None)
+    return _stop_source(pkg, recv.child_by_field_name("operand") if recv is not None else None, 0)
+
+
+def _stop_source(pkg: Package, e: Node | None, depth: int) -> str:
+    e = strip_parens(e)
+    if e is None:
+        return ""
+    if e.type == "call_expression":
+        fn = strip_parens(e.child_by_field_name("function"))
+        name = pkg.text(fn.child_by_field_name("field")) if fn is not None and fn.type == "selector_expression" else ""
+        return {"Done": "cancellation", "After": "a timeout"}.get(name, "")
+    if e.type == "selector_expression" and pkg.text(e.child_by_field_name("field")) == "C":
+        t = pkg.type_of(e.child_by_field_name("operand")).deref()
+        return "a timer" if t.is_named("time", "Timer") or t.is_named("time", "Ticker") else ""
+    if e.type == "identifier" and depth == 0:
+        b = pkg.resolve(e)
+        if isinstance(b, Binding) and b.kind == "param":
+            return f"the caller's {b.name}"
+        if isinstance(b, Binding) and b.kind in ("short", "var") and len(b.values) == 1 and b.index == 0:
+            return _stop_source(pkg, b.values[0], 1)  # done := ctx.Done()
+    return ""
+
+
+def _received_vars(pkg: Package, partners: list[Op]) -> set[int]:
+    """Ids of the bindings that hold the values received by ``partners`` (not ``ok``)."""
+    out: set[int] = set()
+    for r in partners:
+        if r.kind == RANGE:
+            left = expr_list(r.node.child_by_field_name("left"))
+        else:
+            st = r.node.parent
+            while st is not None and st.type in ("parenthesized_expression", "expression_list"):
+                st = st.parent
+            if st is None or st.type not in ("receive_statement", "short_var_declaration", "assignment_statement"):
+                continue
+            left = expr_list(st.child_by_field_name("left"))
+            right = expr_list(st.child_by_field_name("right"))
+            idx = next((i for i, v in enumerate(right) if contains(v, r.node)), 0) if len(right) == len(left) else 0
+            left = left[idx:idx + 1]
+        for ident in left[:1]:
+            b = pkg.resolve(ident) if ident.type == "identifier" else None
+            if isinstance(b, Binding):
+                out.add(id(b))
+    return out
+
+
+_BRANCHES = ("if_statement", "expression_switch_statement", "type_switch_statement")
+
+
+def _value_guarded(pkg: Package, n: Node, loop: Node, received: set[int], partners: list[Op]) -> bool:
+    """Is the exit ``n`` taken because of a received value: unconditional after a receive,
+    or under a branch that tests the received value (``if err := <-errc; err != nil``)?"""
+    cur = n.parent
+    while cur is not None and cur.id != loop.id and cur.type not in _BRANCHES:
+        cur = cur.parent
+    if cur is None or cur.id == loop.id:
+        return any(r.node.end_byte <= n.start_byte for r in partners)  # leaves after the first value
+    for part in cur.named_children:
+        if part.type in ("block", "expression_case", "default_case", "type_case", "if_statement", "comment"):
+            continue
+        if any(contains(part, r.node) for r in partners):
+            return True
+        if any(id(pkg.resolve(i)) in received for i in descendants(part, "identifier") if pkg.resolve(i) is not None):
+            return True
+    return False
+
+
+def _overflows(pkg: Package, c: Chan, senders: list[tuple[Op, Node]]) -> bool:
+    """Can the senders put more values than the buffer holds (an unbuffered channel, or a
+    constant buffer below a known number of sends)?"""
+    if c.cap == 0:
+        return True
+    total = 0
+    for s, g in senders:
+        n = _sends_bound(pkg, s, g)
+        if n >= 1 << 30:
+            return True  # an unknown number of sends (goroutines per item): a fixed buffer runs out
+        total += n
+    return total > c.cap
+
+
+def _chan_desc(c: Chan) -> str:
+    args = call_args(c.make) if c.make is not None else []
+    t = (args[0].text or b"").decode("utf-8", "replace") if args else "chan"
+    return f"an unbuffered {t}" if c.cap == 0 else f"a {t} with room for {c.cap}"
+
+
+def _buffer_hint(c: Chan, gs: list[Node]) -> str:
+    elem = ""
+    args = call_args(c.make) if c.make is not None else []
+    if args:
+        elem = (args[0].text or b"").decode("utf-8", "replace")
+    for g in gs:
+        loop = in_loop(g, _func_of(g) or _top(g))
+        head = next((h for h in loop.named_children if h.type == "range_clause"), None) if loop is not None else None
+        over = head.child_by_field_name("right") if head is not None else None
+        if over is not None:
+            return f"make({elem}, len({(over.text or b'').decode('utf-8', 'replace')}))"
+    return f"make({elem}, N) for N senders"
+
+
+# --- senders signal a WaitGroup after sending; the receiver waits for it before receiving -----
+
+def _wait_before_drain(pkg: Package, ctx: RuleContext, c: Chan) -> Iterator[Finding]:
+    """Goroutines send on a local channel and only then call ``wg.Done()`` (deferred or after
+    the send); every receive of the channel comes after ``wg.Wait()`` in its goroutine: the
+    sends block, Done never runs, and Wait never returns."""
+    if not c.local or c.cap == UNKNOWN_CAP or c.make is None or b"Wait()" not in (_top(c.make).text or b""):
+        return
+    senders = _goroutine_sends(pkg, c)
+    gs = [g for _, g in senders]
+    partners = [r for r in c.of(RECV, RANGE) if not any(_same_goroutine(r, g) for g in gs)]
+    if not senders or not partners or not _overflows(pkg, c, senders):
+        return
+    for s, g in senders:
+        wg = _done_after(pkg, s, g)
+        wait = _wait_before_all(pkg, wg, partners, gs) if wg is not None else None
+        if wait is None:
+            continue
+        name = pkg.text(wait.child_by_field_name("function"))[: -len(".Wait")]
+        done = f"its {name}.Go task returns" if g.type == "call_expression" else f"it calls {name}.Done()"
+        yield _finding(
+            pkg, ctx, c, s,
+            f"goroutine sends on {c.name} ({_chan_desc(c)}) before {done}, but the only receiver first waits in "
+            f"{name}.Wait() (line {wait.start_point[0] + 1}): the send blocks forever, so {name}.Wait() never "
+            "returns either",
+            [Related(pkg.location(wait), "waits for the senders before receiving"),
+             Related(pkg.location(partners[0].node), "the receive, reached only after Wait")],
+            fix=f"receive from {c.name} in another goroutine started before {name}.Wait() (close it after Wait), "
+                "or buffer it with room for every sender",
+        )
+
+
+def _done_after(pkg: Package, s: Op, g: Node) -> object | None:
+    """The WaitGroup (as a key) the sending goroutine marks done after the send: a deferred
+    ``wg.Done()`` (also inside a deferred func literal) or one written after the send; for a
+    ``wg.Go``/``g.Go`` task, the group it runs in."""
+    fn = _func_of(s.node)
+    if g.type == "call_expression":
+        x = _group_operand(pkg, g, "Go")
+        return _wg_key(pkg, x, fn, None) if x is not None and fn is not None else None
+    body = fn.child_by_field_name("body") if fn is not None else None
+    if fn is None or body is None or b"Done()" not in (body.text or b""):
+        return None
+    for call in descendants(body, "call_expression"):
+        x = _group_operand(pkg, call, "Done")
+        if x is None:
+            continue
+        owner = _func_of(call)
+        deferred = call.parent is not None and call.parent.type == "defer_statement" and owner is not None and owner.id == fn.id
+        if not deferred and owner is not None and owner.id != fn.id:
+            lit_call = owner.parent
+            deferred = (owner.type == "func_literal" and lit_call is not None and lit_call.parent is not None
+                        and lit_call.parent.type == "defer_statement" and _func_of(lit_call) is not None
+                        and _func_of(lit_call).id == fn.id)  # type: ignore[union-attr]
+        after = owner is not None and owner.id == fn.id and dominates(s.node, call)
+        if deferred or after:
+            return _wg_key(pkg, x, fn, g)
+    return None
+
+
+def _wg_key(pkg: Package, x: Node, fn: Node, g: Node | None) -> object | None:
+    """Which WaitGroup ``x`` names: its binding, or the argument bound to a parameter of the
+    function ``g`` starts (``go worker(&wg, ch)``), or the text of a field selector."""
+    x = strip_parens(x)
+    if x is not None and x.type == "unary_expression" and pkg.text(x.child_by_field_name("operator")) == "&":
+        x = strip_parens(x.child_by_field_name("operand"))
+    if x is None:
+        return None
+    if x.type == "selector_expression":
+        return pkg.text(x)
+    b = pkg.resolve(x) if x.type == "identifier" else None
+    if not isinstance(b, Binding):
+        return None
+    if b.kind == "param" and g is not None and b.func is not None and b.func.id == fn.id:
+        call = g.named_children[0] if g.named_children else None
+        idx = _param_index(fn, b.name)
+        args = call_args(call) if call is not None and call.type == "call_expression" else []
+        return _wg_key(pkg, args[idx], fn, None) if 0 <= idx < len(args) else None
+    return b
+
+
+def _param_index(fn: Node, name: str) -> int:
+    params = fn.child_by_field_name("parameters")
+    i = 0
+    for p in params.named_children if params is not None else []:
+        if p.type not in ("parameter_declaration", "variadic_parameter_declaration"):
+            continue
+        for n in p.children_by_field_name("name") or [None]:
+            if n is not None and (n.text or b"").decode() == name:
+                return i
+            i += 1
+    return -1
+
+
+def _wait_before_all(pkg: Package, wg: object, partners: list[Op], gs: list[Node]) -> Node | None:
+    """A ``wg.Wait()`` that runs before every receive in ``partners``, after the senders start."""
+    first: Node | None = None
+    for r in partners:
+        fn = _func_of(r.site)
+        body = fn.child_by_field_name("body") if fn is not None else None
+        if fn is None or body is None:
+            return None
+        found = None
+        for call in own_descendants(body, "call_expression"):
+            x = _group_operand(pkg, call, "Wait")
+            if (x is not None and dominates(call, r.site) and all(g.end_byte <= call.start_byte for g in gs)
+                    and _wg_key(pkg, x, fn, None) == wg):
+                found = call
+                break
+        if found is None:
+            return None
+        first = first or found
+    return first
 
 
 # --- a mutex held while waiting on a channel whose partner needs that mutex --------------------

@@ -4,7 +4,9 @@ A goroutine running ``for { select { ... } }`` (or ``for { v := <-ch ... }``) wi
 way out - no ``return``, no ``break`` that leaves the loop, no case on ``ctx.Done()`` or
 a done/quit/stop channel, no ``v, ok := <-ch`` closed-channel check - can never end:
 when its producers go away it blocks forever, holding its stack and captures.
-Program-lifetime goroutines started from ``init`` or ``main`` are left alone.
+Program-lifetime goroutines started from ``init`` or ``main`` are left alone. A case on a
+done/quit channel is no way out when the channel is made in the package, never handed out,
+and nothing in the package ever closes or sends on it: then that case can never fire.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from tree_sitter import Node
 
 from goretain.findings import Confidence, Finding, Related, Severity
 from goretain.rules.base import RuleContext, RuleMeta, register
-from goretain.rules.chanflow import exits, go_statement_of, go_targets
+from goretain.rules.chanflow import Chan, exits, go_statement_of, go_targets, never_fed_case
 from goretain.rules.flow import loop_body, loop_header, own_descendants
 from goretain.source.package import Package
 from goretain.source.syntax import FUNC_KINDS, contains, descendants, statements, strip_parens, text
@@ -32,8 +34,10 @@ META = RuleMeta(
         "A goroutine that loops over `select` (or over a bare receive) with no `return`, no "
         "`break` out of the loop, no case on `ctx.Done()` or a done/quit channel and no "
         "`v, ok := <-ch` check can never finish. When the code feeding its channels stops, the "
-        "goroutine stays blocked forever together with everything it references. Add a case on "
-        "`ctx.Done()` (or a done channel closed on shutdown) that returns."
+        "goroutine stays blocked forever together with everything it references. A case on a "
+        "quit channel counts only when something in the package closes or sends on it: an "
+        "unexported quit channel that no Stop/Close ever closes leaves the loop without an exit. "
+        "Add a case on `ctx.Done()` (or a done channel closed on shutdown) that returns."
     ),
     bad=(
         "package p\n\n"
@@ -85,15 +89,28 @@ def check(pkg: Package, ctx: RuleContext) -> Iterator[Finding]:
             g = _goroutine(pkg, loop, targets)
             if g is None:
                 continue
-            found = _stuck(loop)
-            if found is not None:
-                yield ctx.finding(
-                    META, pkg, loop,
-                    f"goroutine loops forever over {found}: no case returns, breaks out, or watches "
-                    "ctx.Done() / a done channel, so it never ends",
-                    symbol=_func_name(loop),
-                    related=[Related(pkg.location(g), "goroutine started here")],
-                )
+            found = _stuck(pkg, loop)
+            if found is None:
+                continue
+            what, dead = found
+            related = [Related(pkg.location(g), "goroutine started here")]
+            if dead is None:
+                why = "no case returns, breaks out, or watches ctx.Done() / a done channel"
+            else:
+                case, chan = dead
+                why = (f"its only way out is the case on {chan.name} (line {case.start_point[0] + 1}), but nothing in "
+                       f"the package ever closes or sends on {chan.name}")
+                related.append(Related(pkg.location(case), f"the exit waits for {chan.name}, which never fires"))
+                if chan.make is not None:
+                    related.append(Related(pkg.location(chan.make), f"{chan.name} made here"))
+            yield ctx.finding(
+                META, pkg, loop,
+                f"goroutine loops forever over {what}: {why}, so it never ends",
+                symbol=_func_name(loop),
+                related=related,
+                fix=None if dead is None else f"close {dead[1].name} when the owner stops (in a Stop/Close method), "
+                                              "or select on ctx.Done()",
+            )
 
 
 def _goroutine(pkg: Package, loop: Node, targets: set[str]) -> Node | None:
@@ -121,8 +138,9 @@ def _in_lifetime_func(g: Node) -> bool:
     return False
 
 
-def _stuck(loop: Node) -> str | None:
-    """What the exit-less loop waits on ("a select on jobs"), or None if it can end."""
+def _stuck(pkg: Package, loop: Node) -> tuple[str, tuple[Node, Chan] | None] | None:
+    """What the exit-less loop waits on ("a select on jobs"), or None if it can end; with
+    the select case its only exits sit in when that case waits on a channel nothing feeds."""
     body = loop_body(loop)
     stmts = statements(body)
     if not stmts:
@@ -131,26 +149,47 @@ def _stuck(loop: Node) -> str | None:
     recv = [s for s in stmts if _bare_receive(s)]
     if not waits and not recv:
         return None
+    dead: tuple[Node, Chan] | None = None
     for n in own_descendants(loop, "return_statement", "break_statement", "goto_statement", "call_expression",
                              "receive_statement", "unary_expression"):
-        t = n.type
-        if t in ("return_statement", "goto_statement"):
+        if not _way_out(n, loop):
+            continue
+        # An exit in a case on a channel nothing ever feeds is no exit at all.
+        d = _dead_case(pkg, n, loop)
+        if d is None:
             return None
-        if t == "break_statement" and _leaves(n, loop):
-            return None
-        if t == "call_expression" and exits(n):
-            return None
-        if t == "receive_statement" and len(_left(n)) == 2:
-            return None  # v, ok := <-ch: the closed check usually leads out
-        if t == "unary_expression" and text(n.child_by_field_name("operator")) == "<-":
-            operand = strip_parens(n.child_by_field_name("operand"))
-            if operand is not None and (_STOP_NAME.search(text(operand)) or text(operand).endswith("Done()")):
-                return None
+        dead = dead or d
     if waits:
         chans = [text(strip_parens(u.child_by_field_name("operand"))) for u in own_descendants(waits[0], "unary_expression")
                  if text(u.child_by_field_name("operator")) == "<-"]
-        return "a select on " + ", ".join(dict.fromkeys(chans)) if chans else "a select"
-    return "a receive"
+        return ("a select on " + ", ".join(dict.fromkeys(chans)) if chans else "a select"), dead
+    return "a receive", dead
+
+
+def _way_out(n: Node, loop: Node) -> bool:
+    """Can ``n`` end the loop (a return, a break out of it, a closed check, a stop receive)?"""
+    t = n.type
+    if t in ("return_statement", "goto_statement"):
+        return True
+    if t == "break_statement":
+        return _leaves(n, loop)
+    if t == "call_expression":
+        return exits(n)
+    if t == "receive_statement":
+        return len(_left(n)) == 2  # v, ok := <-ch: the closed check usually leads out
+    if t == "unary_expression" and text(n.child_by_field_name("operator")) == "<-":
+        operand = strip_parens(n.child_by_field_name("operand"))
+        return operand is not None and bool(_STOP_NAME.search(text(operand)) or text(operand).endswith("Done()"))
+    return False
+
+
+def _dead_case(pkg: Package, n: Node, loop: Node) -> tuple[Node, Chan] | None:
+    """The select case holding ``n`` when it waits on a channel nothing ever feeds."""
+    case = n if n.type == "communication_case" else n.parent
+    while case is not None and case.id != loop.id and case.type != "communication_case":
+        case = case.parent
+    c = never_fed_case(pkg, case) if case is not None and case.id != loop.id else None
+    return (case, c) if case is not None and c is not None else None
 
 
 def _left(recv: Node) -> list[Node]:

@@ -143,3 +143,5 @@ func newNotifier() *notifier {
 }
 
 func (n *notifier) poke() { n.ch <- 1 }
+
+func (n *notifier) Close() { close(n.stop) }

@@ -1,0 +1,3 @@
+module example.com/deadquit
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/firsterr
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/loopcancel
+
+go 1.23

@@ -1,0 +1,3 @@
+module example.com/waitdrain
+
+go 1.25
