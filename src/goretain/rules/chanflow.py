@@ -67,6 +67,8 @@ class Chan:
     ops: list[Op] = field(default_factory=list)
     escapes: bool = False
     exposed: bool = False  # a method hands it out receive-only: receivers may be anywhere
+    # A local whose only escape is being returned by its maker (a generator): those returns.
+    returned: list[Node] = field(default_factory=list)
 
     @property
     def local(self) -> bool:
@@ -311,6 +313,7 @@ class Collector:
         for f in pkg.files:
             if b"<-" in f.src or b"close(" in f.src:
                 self._file(f.root, b"close(" in f.src)
+        self._silent_makes()
         # Every other use of a local channel variable makes it escape.
         for c in list(self.out.chans.values()):
             if c.local and not c.escapes:
@@ -318,6 +321,20 @@ class Collector:
         self._field_makes()
         self._check_elem_aliases()
         return self.out
+
+    def _silent_makes(self) -> None:
+        """Local channels the function itself never operates on (``out := make(chan T)``
+        only handed to ``go produce(out)`` and returned): track them too, so hand-offs and
+        returns are followed."""
+        for f in self.pkg.files:
+            i = f.src.find(b"make(chan")
+            while i >= 0:
+                n = f.root.descendant_for_byte_range(i, i + 4)
+                mk = n.parent if n is not None else None
+                b = _made_binding(self.pkg, mk) if mk is not None and mk.type == "call_expression" else None
+                if b is not None and b not in self.out.chans:
+                    self.chan(b, b.name)
+                i = f.src.find(b"make(chan", i + 9)
 
     def _check_elem_aliases(self) -> None:
         """``for _, ch := range s.chans``: any use of ``ch`` but an operation lets it escape."""
@@ -388,12 +405,21 @@ class Collector:
             names = self._idents[top.id] = {}
             for ident in descendants(top, "identifier"):
                 names.setdefault(text(ident), []).append(ident)
+        returns: list[Node] = []
         for ident in names.get(b.name, ()):
             if ident.id == b.ident.id or self.pkg.resolve(ident) is not b:
                 continue
-            if not self._plain_use(c, ident, seen):
+            if self._plain_use(c, ident, seen):
+                continue
+            ret = _returned_by(ident, fn)
+            if ret is None:
                 c.escapes = True
+                c.returned = []
                 return
+            returns.append(ret)
+        if returns:
+            c.escapes = True  # its receivers are the callers: the usual partner checks do not apply
+            c.returned = returns
 
     def _plain_use(self, c: Chan, ident: Node, seen: set[int]) -> bool:
         """Is this use an operation we recorded, len/cap, or a hand-off we can follow?"""
@@ -686,6 +712,32 @@ def _returned_field(body: Node | None, recv: str) -> str | None:
             return None
         found = f
     return found
+
+
+def _returned_by(ident: Node, fn: Node) -> Node | None:
+    """The ``return ch`` statement of ``fn`` itself (not of a nested func literal) that
+    hands the channel ``ident`` to the caller as a whole result, else None."""
+    p = ident.parent
+    while p is not None and p.type == "parenthesized_expression":
+        p = p.parent
+    ret = p.parent if p is not None and p.type == "expression_list" else None
+    if ret is None or ret.type != "return_statement":
+        return None
+    cur = ret.parent
+    while cur is not None and cur.type not in FUNC_KINDS:
+        cur = cur.parent
+    return ret if cur is not None and cur.id == fn.id else None
+
+
+def _made_binding(pkg: Package, mk: Node) -> Binding | None:
+    """The local ``x`` of ``x := make(chan ...)`` (one name, one value)."""
+    p = mk.parent
+    decl = p.parent if p is not None and p.type == "expression_list" else None
+    if decl is None or decl.type != "short_var_declaration":
+        return None
+    left = expr_list(decl.child_by_field_name("left"))
+    b = pkg.resolve(left[0]) if len(left) == 1 and left[0].type == "identifier" else None
+    return b if isinstance(b, Binding) and _made_value(b) is not None else None
 
 
 def _made_value(b: Binding) -> Node | None:

@@ -30,7 +30,12 @@ and everything it references forever. For each channel the package can name (see
 - goroutines send and only then call ``wg.Done()`` (or return from a ``wg.Go`` task) while
   every receive comes after ``wg.Wait()``: the sends and the Wait block each other;
 - a goroutine ranges over a field channel that nothing in the package closes, although the
-  type has a Close/Stop method.
+  type has a Close/Stop method;
+- a goroutine ranges over a local channel that is closed only on some paths: the function
+  that started it (or the goroutine that closes it) can ``return`` before its plain close;
+- a generator (a function that makes a channel, starts a goroutine sending on it in a loop
+  with bare sends, and returns it) whose caller in the package stops receiving early: a
+  return/break out of its range, a select case that leaves its receive loop, one receive.
 
 The finding points at the blocking operation (or, when the operation is in a callee,
 at the call inside the goroutine) with the partner or the path that skips it as related.
@@ -55,11 +60,13 @@ from goretain.rules.chanflow import (
     Op,
     collect,
     exits,
+    go_statement_of,
     go_targets,
     goroutine_of,
     in_loop,
     never_fed,
     never_fed_case,
+    select_of,
 )
 from goretain.rules.ctxwait import StuckWait, stuck_waits
 from goretain.rules.flow import (
@@ -104,7 +111,10 @@ META = RuleMeta(
         "started per item whose only receiving loop returns on the first error or on `ctx.Done()` / a "
         "timeout (the rest block: buffer the channel to `len(items)` or use errgroup); senders that "
         "call `wg.Done()` after their send while the receiver waits in `wg.Wait()` before receiving; "
-        "a goroutine ranging over a field channel that the type's Close/Stop never closes."
+        "a goroutine ranging over a field channel that the type's Close/Stop never closes; a goroutine "
+        "ranging over a channel that is closed only at the end of the producer, which can `return` "
+        "first (close it in a defer); a generator (returns a channel its goroutine fills with bare "
+        "sends) whose caller stops ranging early (pass a ctx/done channel and select on it, or drain)."
     ),
     bad=(
         "package p\n\n"
@@ -155,11 +165,15 @@ def check(pkg: Package, ctx: RuleContext) -> Iterator[Finding]:
         seen.add(f.location.line * 1000 + f.location.column)
         yield f
     for c in table.chans.values():
+        if c.returned and c.make is not None:
+            for f in _generator_abandoned(pkg, ctx, c):
+                seen.add(f.location.line * 1000 + f.location.column)
+                yield f
         if c.escapes or c.make is None:
             continue
         for f in (*_check_chan(pkg, ctx, c), *_receiver_gone(pkg, ctx, c), *_partner_returns(pkg, ctx, c),
                   *_never_fed(pkg, ctx, c), *_senders_give_up(pkg, ctx, c), *_receiver_quits(pkg, ctx, c),
-                  *_wait_before_drain(pkg, ctx, c)):
+                  *_wait_before_drain(pkg, ctx, c), *_closed_late(pkg, ctx, c)):
             key = f.location.line * 1000 + f.location.column
             if key not in seen:
                 seen.add(key)
@@ -1159,6 +1173,260 @@ def _wait_before_all(pkg: Package, wg: object, partners: list[Op], gs: list[Node
             return None
         first = first or found
     return first
+
+
+# --- a goroutine ranges over a channel that a return can leave open ---------------------------
+
+def _closed_late(pkg: Package, ctx: RuleContext, c: Chan) -> Iterator[Finding]:
+    """A goroutine ranges over a local channel whose only closes are plain (not deferred)
+    ``close`` calls in one body - the function that made it and started the goroutine, or a
+    goroutine that function starts - and that body has a ``return`` before the close with no
+    close on its path: on that path the channel stays open and the range waits forever."""
+    closes = c.of(CLOSE)
+    fn = _func_of(c.make) if c.local and closes and c.make is not None else None
+    closer = _func_of(closes[0].site) if fn is not None else None
+    if fn is None or closer is None or _func_name(fn) == "main" or not all(_plain_close(cl, closer) for cl in closes):
+        return
+    start = closer if closer.id == fn.id else _started_by(pkg, closer, fn)
+    body = closer.child_by_field_name("body")
+    if start is None or body is None:
+        return
+    last = max(cl.site.start_byte for cl in closes)
+    for r in c.of(RANGE):
+        g = goroutine_of(r.site) or _task_call(pkg, r.site)
+        if closer.id == fn.id and (g is None or (_func_of(g) or g).id != fn.id):
+            continue  # the maker closes: only the goroutines it starts can be stranded
+        if closer.id != fn.id and (contains(closer, r.site) or contains(closer, r.node)):
+            continue
+        ret = _early_return(c, body, closes, last, g if closer.id == fn.id else None, _range_exits(r))
+        if ret is None:
+            continue
+        close = next(cl for cl in closes if cl.site.start_byte > ret.start_byte)
+        who = _func_name(fn) if closer.id == fn.id else f"the goroutine started at line {start.start_point[0] + 1}"
+        fix = (f"defer close({c.name}) right after starting the goroutines (and drop the close at the end)"
+               if closer.id == fn.id else f"defer close({c.name}) at the top of the closing goroutine")
+        yield _finding(
+            pkg, ctx, c, r,
+            f"{'goroutine' if g is not None else _func_name(_func_of(r.site))} ranges over {c.name} ({_chan_desc(c)}), "
+            f"which {who} closes only at line "
+            f"{close.site.start_point[0] + 1}: the return at line {ret.start_point[0] + 1} leaves without closing it, "
+            "so on that path the range blocks forever, with everything its goroutine references",
+            [Related(pkg.location(ret), f"returns without closing {c.name}"),
+             Related(pkg.location(close.site), "the close this path skips")],
+            fix=fix,
+        )
+
+
+def _early_return(c: Chan, body: Node, closes: list[Op], last: int, after: Node | None, value_exit: bool) -> Node | None:
+    """A return of ``body`` before the last close, after ``after`` (the go statement) when
+    given, with no close - nor, when the ranger can stop on a value, a send - on its path."""
+    sends = c.of(SEND) if value_exit else []
+    for n in own_descendants(body, "return_statement"):
+        if n.start_byte >= last or (after is not None and not (after.end_byte <= n.start_byte and _in_sequence(after, n))):
+            continue
+        if not any(dominates(o.site, n) for o in (*closes, *sends)):
+            return n
+    return None
+
+
+def _range_exits(r: Op) -> bool:
+    """Can the range loop of ``r`` stop on a value (a return or break out of it)?"""
+    loop = r.node.parent
+    body = loop.child_by_field_name("body") if loop is not None else None
+    return body is not None and any(n.type == "return_statement" or terminates(n, loop)  # type: ignore[arg-type]
+                                    for n in own_descendants(body, "return_statement", "break_statement"))
+
+
+def _started_by(pkg: Package, lit: Node, fn: Node) -> Node | None:
+    """The go statement (or ``wg.Go``/errgroup call) in ``fn``'s own body that runs ``lit``."""
+    g = go_statement_of(lit)
+    if g is None:
+        body = lit.child_by_field_name("body")
+        g = _task_call(pkg, body) if body is not None else None
+    return g if g is not None and (_func_of(g) or g).id == fn.id else None
+
+
+def _plain_close(cl: Op, fn: Node) -> bool:
+    """A close written in ``fn``'s own body (not deferred, not started as a goroutine)."""
+    p = cl.site.parent
+    return (_func_of(cl.site) or cl.site).id == fn.id and (p is None or p.type not in ("defer_statement", "go_statement"))
+
+
+def _in_sequence(a: Node, b: Node) -> bool:
+    """Does ``b`` run after ``a`` on the same path: ``a``'s statement (or one enclosing it)
+    precedes the statement holding ``b`` in one block (not in exclusive branches)?"""
+    if a.start_byte >= b.start_byte:
+        return False
+    cur = a
+    while cur.parent is not None and not contains(cur.parent, b):
+        cur = cur.parent
+    return cur.parent is not None and cur.parent.type in ("block", "statement_list")
+
+
+# --- a generator's producer blocks once an in-package caller stops receiving -----------------
+
+def _generator_abandoned(pkg: Package, ctx: RuleContext, c: Chan) -> Iterator[Finding]:
+    """A function makes a channel, starts a goroutine that sends on it in a loop with bare
+    sends (no select on a done/ctx case), and returns the channel; a caller in the package
+    stops receiving before the channel is closed (a return/break out of its range, a select
+    case that leaves its receive loop, a single receive): the producer blocks forever on its
+    next send."""
+    fn = c.key.func if isinstance(c.key, Binding) else None
+    gen = _generator_name(pkg, fn) if fn is not None and c.cap != UNKNOWN_CAP else None
+    sends = c.of(SEND)
+    if fn is None or gen is None or not sends or c.of(RECV, RANGE):
+        return
+    loops: list[Op] = []
+    for s in sends:
+        g = goroutine_of(s.site)
+        if g is None or (_func_of(g) or g).id != fn.id or not _blocking(s):
+            return  # the maker sends itself, or a send can give up: not this shape
+        if (_repeats(s, g, c.make) or _in_callback(s, g)) and (c.cap == 0 or _sends_bound(pkg, s, g) > c.cap):
+            loops.append(s)
+    idx = _result_index(c)
+    found = next((a for call in _calls_of(pkg, fn, gen) if (a := _abandons(pkg, call, idx)) is not None), None) if loops else None
+    if found is None:
+        return
+    exit_, recv, how = found
+    caller = _func_name(_func_of(exit_))
+    for s in loops:
+        yield _finding(
+            pkg, ctx, c, s,
+            f"goroutine started by {gen}() sends on {c.name} ({_chan_desc(c)}) in a loop with no way to give up, and "
+            f"{gen} returns the channel; its caller {caller}() {how} (line {exit_.start_point[0] + 1}) before the channel "
+            "is closed, so the producer blocks forever on its next send, with everything it references",
+            [Related(pkg.location(exit_), "the caller stops receiving here"),
+             Related(pkg.location(recv), f"receives from the channel {gen}() returns"),
+             Related(pkg.location(c.returned[0]), "the channel is handed to the caller here")],
+            fix=f"pass a ctx (or done channel) to {gen} and select on ctx.Done() next to the send, cancelling it when "
+                "the caller stops early; or drain the channel before leaving",
+        )
+
+
+def _generator_name(pkg: Package, fn: Node) -> str | None:
+    """The name callers use for ``fn``: a declared function or method, or a func literal
+    bound once by ``gen := func(...) ...``."""
+    if fn.type in ("function_declaration", "method_declaration"):
+        return _func_name(fn)
+    b = _literal_binding(pkg, fn)
+    return b.name if b is not None else None
+
+
+def _literal_binding(pkg: Package, lit: Node) -> Binding | None:
+    p = _up(lit)
+    decl = p.parent if p is not None and p.type == "expression_list" else None
+    if decl is None or decl.type != "short_var_declaration":
+        return None
+    left, right = expr_list(decl.child_by_field_name("left")), expr_list(decl.child_by_field_name("right"))
+    b = pkg.resolve(left[0]) if len(left) == 1 and len(right) == 1 and left[0].type == "identifier" else None
+    return b if isinstance(b, Binding) else None
+
+
+def _in_callback(s: Op, g: Node) -> bool:
+    """Is the send in a func literal handed to a call inside the goroutine (a walk callback,
+    which may run any number of times)?"""
+    fn = _func_of(s.node)
+    return (fn is not None and fn.type == "func_literal" and contains(g, fn) and go_statement_of(fn) is None
+            and not _called_now(fn) and fn.parent is not None and fn.parent.type == "argument_list")
+
+
+def _result_index(c: Chan) -> int:
+    """The position of the channel among the results its maker returns."""
+    vals = expr_list(c.returned[0].named_children[0]) if c.returned and c.returned[0].named_children else []
+    b = c.key
+    for i, v in enumerate(vals):
+        v = strip_parens(v)
+        if v is not None and v.type == "identifier" and isinstance(b, Binding) and v.text == b.name.encode():
+            return i
+    return 0
+
+
+def _calls_of(pkg: Package, fn: Node, name: str) -> Iterator[Node]:
+    """Calls in the package of the function, method or bound func literal ``fn``."""
+    if fn.type == "func_literal":
+        b = _literal_binding(pkg, fn)
+        outer = b.func if b is not None else None
+        for i in descendants(outer, "identifier") if outer is not None else []:
+            p = i.parent
+            if (i.text == name.encode() and p is not None and p.type == "call_expression"
+                    and (p.child_by_field_name("function") or p).id == i.id and pkg.resolve(i) is b):
+                yield p
+        return
+    word = re.compile(rb"\b" + re.escape(name.encode()) + rb"\s*\(")
+    for f in pkg.files:
+        if name.encode() not in f.src:
+            continue
+        for m in word.finditer(f.src):
+            n = f.root.descendant_for_byte_range(m.start(), m.start() + len(name))
+            p = n.parent if n is not None else None
+            if p is not None and p.type == "selector_expression":
+                p = p.parent
+            if p is None or p.type != "call_expression":
+                continue
+            target = callee(pkg, p)
+            if target is not None and target.node.id == fn.id:
+                yield p
+
+
+def _abandons(pkg: Package, call: Node, idx: int) -> tuple[Node, Node, str] | None:
+    """Where a caller stops receiving from the channel ``call`` returns (result ``idx``)
+    before it is closed: (exit, its receive, how); None when it drains it or hands it on."""
+    use: Node = call
+    p = _up(call)
+    if p is not None and p.type == "expression_list" and p.parent is not None and p.parent.type == "short_var_declaration":
+        decl = p.parent
+        left, right = expr_list(decl.child_by_field_name("left")), expr_list(decl.child_by_field_name("right"))
+        b = pkg.resolve(left[idx]) if len(right) == 1 and idx < len(left) and left[idx].type == "identifier" else None
+        fn = _func_of(call)
+        if not isinstance(b, Binding) or fn is None:
+            return None
+        uses = [i for i in descendants(fn, "identifier") if i.id != b.ident.id and i.text == b.ident.text and pkg.resolve(i) is b]
+        if len(uses) != 1:
+            return None  # drained, passed on, or stored somewhere: the caller may finish it
+        use = uses[0]
+        p = _up(use)
+    elif idx:
+        return None
+    if p is None:
+        return None
+    if p.type == "range_clause" and (p.child_by_field_name("right") or p).id == use.id and p.parent is not None:
+        loop = p.parent
+        body = loop.child_by_field_name("body")
+        for n in own_descendants(body, "return_statement", "break_statement") if body is not None else []:
+            if n.type == "return_statement" or terminates(n, loop):
+                return n, p, f"can {'return' if n.type == 'return_statement' else 'break'} out of its range"
+        return None
+    if p.type == "unary_expression" and pkg.text(p.child_by_field_name("operator")) == "<-":
+        fn = _func_of(p)
+        loop = in_loop(p, fn) if fn is not None else None
+        if loop is None:
+            return p, p, "takes a single value"
+        out = _other_case_exit(p, loop)
+        return (out, p, "leaves its receive loop on another select case") if out is not None else None
+    return None
+
+
+def _other_case_exit(recv: Node, loop: Node) -> Node | None:
+    """A return/break out of ``loop`` taken in a select case other than the one that
+    receives ``recv`` (ctx.Done(), a timeout, a stop channel)."""
+    sel, _ = select_of(recv)
+    if sel is None:
+        return None
+    for n in own_descendants(loop, "return_statement", "break_statement"):
+        if n.type == "break_statement" and not terminates(n, loop):
+            continue
+        other = _case_of(n, loop)
+        if (other is not None and other.type == "communication_case" and other.parent is not None
+                and other.parent.id == sel.id and not contains(other, recv)):
+            return n
+    return None
+
+
+def _up(n: Node) -> Node | None:
+    p = n.parent
+    while p is not None and p.type == "parenthesized_expression":
+        p = p.parent
+    return p
 
 
 # --- a mutex held while waiting on a channel whose partner needs that mutex --------------------
