@@ -4,7 +4,9 @@ A goroutine running ``for { select { ... } }`` (or ``for { v := <-ch ... }``) wi
 way out - no ``return``, no ``break`` that leaves the loop, no case on ``ctx.Done()`` or
 a done/quit/stop channel, no ``v, ok := <-ch`` closed-channel check - can never end:
 when its producers go away it blocks forever, holding its stack and captures.
-Program-lifetime goroutines started from ``init`` or ``main`` are left alone. A case on a
+Program-lifetime goroutines started from ``init`` or ``main``, or at most once (inside
+``once.Do``, or behind an ``if started { return }`` guard on a package-level var the
+function sets) are left alone. A case on a
 done/quit channel is no way out when the channel is made in the package, never handed out,
 and nothing in the package ever closes or sends on it: then that case can never fire.
 """
@@ -21,7 +23,15 @@ from goretain.rules.base import RuleContext, RuleMeta, register
 from goretain.rules.chanflow import Chan, exits, go_statement_of, go_targets, never_fed_case
 from goretain.rules.flow import loop_body, loop_header, own_descendants
 from goretain.source.package import Package
-from goretain.source.syntax import FUNC_KINDS, contains, descendants, statements, strip_parens, text
+from goretain.source.syntax import (
+    FUNC_KINDS,
+    contains,
+    descendants,
+    expr_list,
+    statements,
+    strip_parens,
+    text,
+)
 
 META = RuleMeta(
     id="GR203",
@@ -120,13 +130,53 @@ def _goroutine(pkg: Package, loop: Node, targets: set[str]) -> Node | None:
         if cur.type == "func_literal":
             g = go_statement_of(cur)
             if g is not None:
-                return None if _in_lifetime_func(g) else g
+                return None if _in_lifetime_func(g) or _started_once(pkg, g) else g
             return None  # a callback: who runs it is unknown
         if cur.type in ("function_declaration", "method_declaration"):
             name = text(cur.child_by_field_name("name"))
             return cur if name in targets and name not in _LIFETIME_FUNCS else None
         cur = cur.parent
     return None
+
+
+def _started_once(pkg: Package, g: Node) -> bool:
+    """The go statement runs at most once per process: inside ``once.Do(func() {...})``, or
+    in a function guarded by ``if v != nil { return }`` (or ``if v { return }``) on a
+    package-level var it then sets - a lazily started singleton daemon, not a leak."""
+    cur = g.parent
+    while cur is not None and cur.type not in ("function_declaration", "method_declaration", "source_file"):
+        if cur.type == "func_literal":
+            args = cur.parent
+            call = args.parent if args is not None and args.type == "argument_list" else None
+            fn = call.child_by_field_name("function") if call is not None else None
+            return fn is not None and fn.type == "selector_expression" and text(fn.child_by_field_name("field")) == "Do" \
+                and pkg.type_of(fn.child_by_field_name("operand")).deref().is_named("sync", "Once")
+        cur = cur.parent
+    body = cur.child_by_field_name("body") if cur is not None and cur.type != "source_file" else None
+    if body is None:
+        return False
+    for stmt in statements(body):
+        if stmt.start_byte >= g.start_byte:
+            break
+        if stmt.type != "if_statement":
+            continue
+        cons = stmt.child_by_field_name("consequence")
+        stmts = [c for c in statements(cons) if c.type != "comment"] if cons is not None else []
+        if len(stmts) != 1 or stmts[0].type != "return_statement":
+            continue
+        cond = stmt.child_by_field_name("condition")
+        for ident in descendants(cond, "identifier") if cond is not None else []:
+            v = pkg.vars.get(text(ident))
+            if v is not None and pkg.resolve(ident) is v and _assigns(body, text(ident)):
+                return True
+    return False
+
+
+def _assigns(body: Node, name: str) -> bool:
+    for a in descendants(body, "assignment_statement"):
+        if any(text(x) == name for x in expr_list(a.child_by_field_name("left"))):
+            return True
+    return False
 
 
 def _in_lifetime_func(g: Node) -> bool:

@@ -1,6 +1,9 @@
 package gr203
 
-import "context"
+import (
+	"context"
+	"sync"
+)
 
 func forwardBad(events <-chan string, out chan<- string) {
 	go func() {
@@ -66,4 +69,52 @@ func (p *pump) loopQuit() {
 func (p *pump) start() {
 	go p.loop()
 	go p.loopQuit()
+}
+
+// Daemons started at most once per process are meant to run for its whole life.
+var (
+	relayOnce sync.Once
+	relayIn   chan string
+	sigIn     chan int
+)
+
+func startRelay(out chan<- string) {
+	relayOnce.Do(func() {
+		relayIn = make(chan string)
+		go func() {
+			for {
+				select {
+				case s := <-relayIn:
+					out <- s
+				}
+			}
+		}()
+	})
+}
+
+func ensureSignals(handle func(int)) {
+	if sigIn != nil {
+		return
+	}
+	sigIn = make(chan int)
+	go func() {
+		for {
+			select {
+			case s := <-sigIn:
+				handle(s)
+			}
+		}
+	}()
+}
+
+// Without the guard, every call starts another goroutine that never ends.
+func startEach(in chan int, handle func(int)) {
+	go func() {
+		for { // want "GR203"
+			select {
+			case s := <-in:
+				handle(s)
+			}
+		}
+	}()
 }
