@@ -47,6 +47,9 @@ META = RuleMeta(
         "goroutine stays blocked forever together with everything it references. A case on a "
         "quit channel counts only when something in the package closes or sends on it: an "
         "unexported quit channel that no Stop/Close ever closes leaves the loop without an exit. "
+        "Daemons meant to live as long as the process are left alone: goroutines started from "
+        "`main` or `init`, inside `once.Do`, or behind a guard on a package-level var "
+        "(`if started != nil { return }`) that the starting function sets. "
         "Add a case on `ctx.Done()` (or a done channel closed on shutdown) that returns."
     ),
     bad=(
