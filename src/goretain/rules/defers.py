@@ -10,9 +10,10 @@ statement runs, and keeps them until the surrounding function returns. Two leaks
     arguments: files, bodies, contexts) until the function returns.
 
 A deferred closure that reads the variable when it runs (``defer func() { p.Close() }()``)
-does not pin the old object in case (a) and is not flagged. Deferred ``Unlock`` calls in
-loops deadlock or crash rather than pile up; the lock rules own them. Findings point at
-the ``defer`` statement.
+does not pin the old object in case (a) and is not flagged. A deferred ``Unlock`` of a
+per-iteration mutex (``a.mu`` of the range variable) in a loop keeps every one locked
+until the function returns; the same mutex on every pass deadlocks, which is GR401's.
+Findings point at the ``defer`` statement.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from goretain.rules.flow import (
     one_shot_channel,
     own_descendants,
     runs_long_after,
+    statements_after,
     trip_bound,
     unbounded_loop,
 )
@@ -69,7 +71,8 @@ META = RuleMeta(
         "`sync.Once`), or defer a closure, which reads the variable only when it runs. "
         "(b) A `defer` directly inside a loop runs only when the function returns, so every "
         "iteration adds a pending call and keeps its arguments (open files, response bodies, "
-        "contexts) alive for the whole loop. Move the loop body into its own function or close "
+        "contexts) alive for the whole loop; a deferred `Unlock` of each element's mutex keeps "
+        "every one locked until the return. Move the loop body into its own function or close "
         "explicitly at the end of each iteration. Loops with a small constant trip count and "
         "loops that always return or break after the defer are not reported."
     ),
@@ -210,8 +213,9 @@ def _describe(pkg: Package, held: list[_Held]) -> str:
 
 def _pile_up(pkg: Package, ctx: RuleContext, d: Node, call: Node, func: Node) -> Finding | None:
     loops = enclosing_in_func(d, {"for_statement"})
-    if not loops or call_name(call)[1] in _LOCK_RELEASES:
+    if not loops:
         return None
+    unlock = call_name(call)[1] in _LOCK_RELEASES
     for loop in loops:
         if exits_loop_after(d, loop) or _one_shot_case(pkg, d, loop):
             continue
@@ -219,23 +223,71 @@ def _pile_up(pkg: Package, ctx: RuleContext, d: Node, call: Node, func: Node) ->
         if bound is not None and bound <= SMALL_TRIP_COUNT:
             continue
         held = _per_iteration(pkg, call, loop)
+        if unlock:
+            if loop.id != loops[0].id or not _locks_all_for_nothing(loop):
+                return None
+            held = [h for h in held if h.receiver]
         if not held:
             continue  # nothing new is pinned per iteration (e.g. a lazily initialised global)
         unbounded = unbounded_loop(pkg, loop)
         fname = _func_label(func)
         kind = unbounded.what if unbounded is not None else f"a loop ({_loop_desc(loop)})"
-        msg = (
-            f"defer {_shown(call)} inside {kind}: each iteration adds a pending call holding "
-            f"{_describe(pkg, held)} that only runs when {fname} returns, so they pile up for the whole loop"
-        )
+        if unlock:
+            msg = (
+                f"defer {_shown(call)} inside {kind}: each iteration locks another {_describe(pkg, held)} and keeps "
+                f"it locked until {fname} returns, though nothing after the loop needs it: every goroutine that needs "
+                "one of them blocks until then, and the locks pile up with the elements"
+            )
+        else:
+            msg = (
+                f"defer {_shown(call)} inside {kind}: each iteration adds a pending call holding "
+                f"{_describe(pkg, held)} that only runs when {fname} returns, so they pile up for the whole loop"
+            )
         fix = (
             "move the loop body into its own function (or a func literal called per iteration) so the "
             f"deferred call runs at the end of each iteration, or call {_shown(call)} explicitly there"
-        )
+        ) if not unlock else f"call {_shown(call)} at the end of each iteration instead of deferring it"
         conf = Confidence.HIGH if unbounded is not None else Confidence.MEDIUM
         related = [Related(pkg.location(loop), "loop whose iterations each add a deferred call")]
         return ctx.finding(META, pkg, d, msg, symbol=f"{fname}:defer {_shown(call)}", related=related, confidence=conf, fix=fix)
     return None
+
+
+_PURE_BUILTINS = frozenset({"len", "cap", "min", "max"})
+
+
+def _locks_all_for_nothing(loop: Node) -> bool:
+    """A range loop that visits every element (no return, break or goto in it) and after
+    which the function only computes its result: the locks kept until the return guard
+    nothing (a loop that stops at a found element, or work done after the loop with every
+    element locked, is a deliberate lock-all or hand-over-hand walk)."""
+    head = loop_header(loop)
+    body = loop.child_by_field_name("body")
+    if head is None or head.type != "range_clause" or body is None:
+        return False
+    if own_descendants(body, "return_statement", "goto_statement") or any(
+            _leaves(b, loop) for b in own_descendants(body, "break_statement")):
+        return False
+    for st in statements_after(loop):
+        for c in own_descendants(st, "call_expression"):
+            fn = strip_parens(c.child_by_field_name("function"))
+            if fn is None or fn.type != "identifier" or text(fn) not in _PURE_BUILTINS:
+                return False
+        if own_descendants(st, "go_statement", "send_statement", "for_statement"):
+            return False
+    return True
+
+
+def _leaves(brk: Node, loop: Node) -> bool:
+    """Does the (possibly labelled) ``break`` leave ``loop``?"""
+    if any(c.type == "label_name" for c in brk.named_children):
+        return True
+    cur = brk.parent
+    while cur is not None and cur.id != loop.id:
+        if cur.type in ("for_statement", "expression_switch_statement", "type_switch_statement", "select_statement"):
+            return False
+        cur = cur.parent
+    return True
 
 
 def _per_iteration(pkg: Package, call: Node, loop: Node) -> list[_Held]:

@@ -21,6 +21,7 @@ class LockOp:
     key: str  # the mutex expression as written: "s.mu", "fr"
     call: Node
     deferred: bool
+    via: str = ""  # a helper call that returns with the mutex locked ("m.lockShard(k)")
 
 
 def lock_ops(pkg: Package, body: Node) -> list[LockOp]:

@@ -66,7 +66,7 @@ def wait_calls(pkg: Package) -> list[tuple[Node, Node, str, tuple[object, ...] |
 
 def unreleased_waits(pkg: Package, ctx: RuleContext) -> Iterator[Finding]:
     """``c.Wait()`` on a Cond no code of the package can Signal/Broadcast (and whose waited
-    state nothing changes), ``wg.Wait()`` on a WaitGroup that gets Adds but no Done: the
+    state nothing changes, or only other functions change under a lock), ``wg.Wait()`` on a WaitGroup that gets Adds but no Done: the
     first Wait that blocks never returns. Objects other packages can reach are skipped."""
     for call, operand, kind, key in wait_calls(pkg):
         if key is None or exported_key(key):
@@ -93,17 +93,24 @@ def _unreleased(pkg: Package, ctx: RuleContext, wait: Node, operand: Node, key: 
             if how == "value" or not args or not text(args[0]).isdigit():
                 return None  # Add(-1) or Add(n) of an unknown sign releases too
             adds.append(at)
-    if kind == "Cond" and not _cond_unreleased(pkg, wait):
+    writes = _cond_unreleased(pkg, wait) if kind == "Cond" else []
+    if writes is None:
         return None
     if kind == "WaitGroup" and not adds:
         return None
     name = text(operand)
     what = ".".join(str(k) for k in key[1:]) if key[0] == "field" else name
     if kind == "Cond":
-        msg = (f"{name}.Wait() waits for a Signal or Broadcast on {what} (sync.Cond), but no code of the package "
-               f"signals it and nothing changes the state the loop waits for: the goroutine blocks forever")
+        if writes:
+            msg = (f"{name}.Wait() waits for a Signal or Broadcast on {what} (sync.Cond), but no code of the package "
+                   f"signals it: {text(writes[0])} changes at line {writes[0].start_point[0] + 1} under a lock, yet a Cond "
+                   f"has no spurious wakeups, so the waiter never re-checks the state and blocks forever")
+        else:
+            msg = (f"{name}.Wait() waits for a Signal or Broadcast on {what} (sync.Cond), but no code of the package "
+                   f"signals it and nothing changes the state the loop waits for: the goroutine blocks forever")
         fix = f"call {name}.Broadcast() after every change of the waited-for state, error paths included"
-        related: list[Related] = []
+        related: list[Related] = [Related(pkg.location(w), "the waited-for state changes here, without a Signal")
+                                  for w in writes[:2]]
     else:
         msg = (f"{name}.Wait() waits for {what} (sync.WaitGroup), which gets Add (line {adds[0].start_point[0] + 1}) "
                f"but no Done anywhere in the package: once an Add has run, Wait blocks forever")
@@ -126,18 +133,35 @@ def _held_at(pkg: Package, node: Node) -> tuple[str, Node] | None:
     return None
 
 
-def _cond_unreleased(pkg: Package, wait: Node) -> bool:
-    """The Wait runs outside a loop (nothing can end it), or in ``for cond { Wait() }``
-    whose condition reads only fields nothing in the package ever changes."""
+def _cond_unreleased(pkg: Package, wait: Node) -> list[Node] | None:
+    """None when a Wait nobody signals may still be fine; otherwise the changes of the
+    waited-for state that would need a Signal ([] when nothing changes it). The Wait runs
+    outside a loop (nothing can end it), or in ``for cond { Wait() }`` whose condition reads
+    fields nothing changes, or that other functions change under a lock (concurrently with
+    the waiter, which no Signal wakes to re-check). Set-before-waiting code is left alone."""
     fn = func_of(wait)
     loop = in_loop(wait, fn) if fn is not None else None
     if loop is None:
-        return True
+        return []
     head = loop_header(loop)
     if head is None or head.type in ("for_clause", "range_clause"):
-        return False
+        return None
     pairs = _state_fields(pkg, head)
-    return pairs is not None and not any(_field_changed(pkg, p) for p in pairs)
+    if pairs is None:
+        return None
+    changes = [n for p in sorted(pairs) for n in _field_changes(pkg, p)]
+    if not changes:
+        return []
+    concurrent = [n for n in changes if _locked_elsewhere(pkg, n, fn)]
+    return concurrent or None
+
+
+def _locked_elsewhere(pkg: Package, node: Node, waiter: Node | None) -> bool:
+    """Does ``node`` run in another function than ``waiter``, holding a mutex?"""
+    fn = func_of(node)
+    if fn is None or (waiter is not None and fn.id == waiter.id):
+        return False
+    return any(r.fn.id == fn.id and r.holds(node) for r in regions(pkg))
 
 
 def _state_fields(pkg: Package, cond: Node) -> set[tuple[str, str]] | None:
@@ -174,10 +198,11 @@ def _field_pair(pkg: Package, sel: Node, out: set[tuple[str, str]]) -> bool | No
     return True
 
 
-def _field_changed(pkg: Package, pair: tuple[str, str]) -> bool:
-    """Is the field assigned, incremented, passed, address-taken or used as a method
-    receiver anywhere in the package?"""
+def _field_changes(pkg: Package, pair: tuple[str, str]) -> list[Node]:
+    """Where the field is assigned, incremented, passed, address-taken or used as a method
+    receiver anywhere in the package (the selector expressions)."""
     tname, name = pair
+    out: list[Node] = []
     for f in pkg.files:
         if name.encode() not in f.src:
             continue
@@ -191,17 +216,15 @@ def _field_changed(pkg: Package, pair: tuple[str, str]) -> bool:
             p = sel.parent
             while p is not None and p.type == "parenthesized_expression":
                 p = p.parent
-            if p is None:
-                return True
-            if p.type in ("binary_expression", "if_statement", "for_statement", "return_statement",
-                          "expression_switch_statement", "index_expression"):
+            if p is not None and p.type in ("binary_expression", "if_statement", "for_statement", "return_statement",
+                                            "expression_switch_statement", "index_expression"):
                 continue
-            if p.type == "unary_expression" and text(p.child_by_field_name("operator")) != "&":
+            if p is not None and p.type == "unary_expression" and text(p.child_by_field_name("operator")) != "&":
                 continue
-            if p.type == "selector_expression" and (p.parent is None or p.parent.type != "call_expression"):
+            if p is not None and p.type == "selector_expression" and (p.parent is None or p.parent.type != "call_expression"):
                 continue  # reads a field of it
-            return True
-    return False
+            out.append(sel)
+    return out
 
 
 # --- waiting (receive, wg.Wait) while holding a lock the waker must take first -------------------

@@ -7,16 +7,22 @@ one function (and one or two levels of same-receiver method calls):
 - ``mu.Lock()`` with a path to ``return`` (or ``continue`` back to the Lock) that skips
   the ``Unlock`` the function otherwise performs, and no deferred unlock;
 - a second ``Lock``/``RLock`` of the same mutex while it is held (directly or in a method
-  of the same receiver the function calls), including ``RLock`` then ``Lock``;
+  of the same receiver the function calls), including ``RLock`` then ``Lock``, and
+  ``mu.Lock(); defer mu.Unlock()`` in a loop that locks the same mutex on every pass;
+- ``s := m.lockShard(k)`` (a helper returning ``s`` with ``s.mu`` locked) counts as a
+  Lock of ``s.mu`` for the missing-unlock check;
 - ``RLock`` then a recursive ``RLock`` of the same RWMutex when the package also
   write-locks it (a writer queued in between blocks both);
 - ``x.M()`` that can return (or leave a loop) still holding ``x.mu``, followed by a call
   that locks ``x.mu`` again (or ``x.M()`` again on the next pass of a loop);
 - ``wg.Add`` inside the goroutine it accounts for (``Wait`` can return before it runs);
-- a goroutine that can ``return`` before its non-deferred ``wg.Done()``;
+- a goroutine (a func literal, or a same-package function ``go worker(&wg)`` runs) that
+  can ``return`` before its non-deferred ``wg.Done()``;
+- ``wg.Add(len(xs))`` before a loop over ``xs`` whose pass can ``continue``/``break``
+  before the ``go`` statement it counts;
 - ``c.Wait()`` on an unexported Cond that no code of the package Signals/Broadcasts (and,
-  inside ``for cond { Wait }``, whose condition reads state nothing changes); ``wg.Wait()``
-  on a WaitGroup with Adds and no Done anywhere;
+  inside ``for cond { Wait }``, whose condition reads state nothing changes or that other
+  functions change under a lock); ``wg.Wait()`` on a WaitGroup with Adds and no Done anywhere;
 - a callback run while the lock is held (a func field set by an assignment, a setter or a
   constructor argument, a method value, a func parameter) that locks the same mutex of the
   same object again;
@@ -29,7 +35,7 @@ one function (and one or two levels of same-receiver method calls):
 
 This module registers the rule, runs every check and holds the per-function ones (missing
 unlock, double lock); the other shapes live in ``lock_*`` modules: ``lock_ops`` (the lock
-operation model), ``lock_relock``, ``lock_order``, ``lock_waitgroups``, ``lock_waits``,
+operation model), ``lock_loops`` (deferred unlocks in loops, locking helpers), ``lock_relock``, ``lock_order``, ``lock_waitgroups``, ``lock_waits``,
 ``lock_sends`` (with ``lock_receivers`` and ``lock_sites``), ``lock_goroutine``; the rule's
 metadata is in ``lock_meta``.
 """
@@ -44,12 +50,13 @@ from goretain.findings import Finding, Related
 from goretain.rules.base import RuleContext, register
 from goretain.rules.chanflow import goroutine_of
 from goretain.rules.flow import own_descendants
+from goretain.rules.lock_loops import helper_lock_ops, relock_next_pass
 from goretain.rules.lock_meta import META
 from goretain.rules.lock_ops import LOCKS, LockOp, lock_ops, receiver_name
 from goretain.rules.lock_order import inner_released_under_outer, lock_order
 from goretain.rules.lock_relock import callback_relock, relock_after_leak
 from goretain.rules.lock_sends import held_across_send
-from goretain.rules.lock_waitgroups import wait_in_spawn_loop, waitgroups
+from goretain.rules.lock_waitgroups import add_count_skipped, wait_in_spawn_loop, waitgroups
 from goretain.rules.lock_waits import held_across_wait, unreleased_waits
 from goretain.rules.sync_summary import dominates, file_lock_calls, mutex_class, regions
 from goretain.source.package import FuncDecl, Package
@@ -64,7 +71,8 @@ _receiver_name = receiver_name
 @register(META)
 def check(pkg: Package, ctx: RuleContext) -> Iterator[Finding]:
     has_lock = [f for f in pkg.files if b"Lock()" in f.src]
-    has_wg = [f for f in pkg.files if b".Done()" in f.src and b".Wait()" in f.src]
+    any_done = any(b".Done()" in f.src for f in pkg.files)
+    has_wg = [f for f in pkg.files if b".Wait()" in f.src] if any_done else []
     if not has_lock and not has_wg:
         return
     summaries: dict[int, set[tuple[str, str]]] = {}
@@ -83,15 +91,22 @@ def check(pkg: Package, ctx: RuleContext) -> Iterator[Finding]:
                 continue
             ops = lock_ops(pkg, body)
             if ops:
-                yield from _missing_unlock(pkg, ctx, fn, body, ops, leaks)
+                helped = helper_lock_ops(pkg, body)
+                merged = sorted(ops + helped, key=lambda o: o.call.start_byte) if helped else ops
+                yield from _missing_unlock(pkg, ctx, fn, body, merged, leaks)
                 yield from _double_lock(pkg, ctx, fn, body, ops, summaries)
+                yield from relock_next_pass(pkg, ctx, body, ops)
     if has_lock:
         yield from lock_order(pkg, ctx)
     if leaks:
         yield from relock_after_leak(pkg, ctx, list(leaks.values()))
     for f in has_wg:
-        yield from waitgroups(pkg, ctx, f.root)
+        literals = b".Done()" in f.src
+        if literals or b"go " in f.src:
+            yield from waitgroups(pkg, ctx, f.root, literals=literals)
         yield from wait_in_spawn_loop(pkg, ctx, f.root)
+        if b".Add(" in f.src:
+            yield from add_count_skipped(pkg, ctx, f.root, f.src)
     yield from unreleased_waits(pkg, ctx)
     if has_lock:
         yield from callback_relock(pkg, ctx)
@@ -129,11 +144,12 @@ def _missing_unlock(pkg: Package, ctx: RuleContext, fn: Node, body: Node, ops: l
                 continue  # unlocked after the loop
             what = {"continue_statement": "continues the loop (the next pass locks again)",
                     "break_statement": "leaves the loop"}.get(ex.type, "returns")
-            if ex.type != "continue_statement":
+            if ex.type != "continue_statement" and not lk.via:
                 leaks.setdefault(fn.id, (fn, lk, ex))
+            locked = f"{lk.via} returns with {lk.key} locked, which" if lk.via else f"{lk.key}.{lk.name}()"
             yield ctx.finding(
                 META, pkg, lk.call,
-                f"{lk.key}.{lk.name}() is not released when the function {what} at line {ex.start_point[0] + 1}: "
+                f"{locked} is not released when the function {what} at line {ex.start_point[0] + 1}: "
                 f"every later {lk.key}.{lk.name}() blocks forever",
                 symbol=f"{lk.key}.{lk.name}",
                 related=[Related(pkg.location(ex), f"{lk.key} is still locked here")],

@@ -1,0 +1,3 @@
+module example.com/gr401_condsignal
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/gr401_deferloop
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/gr401_wgpaths
+
+go 1.22
