@@ -15,7 +15,16 @@ from tree_sitter import Node
 
 from goretain.findings import Confidence, Finding, Related, Severity
 from goretain.rules.base import RuleContext, RuleMeta, register
-from goretain.rules.ownership import HANDOFF, RELEASE, Classifier, Spec, analyse, up
+from goretain.rules.ownership import (
+    HANDOFF,
+    RELEASE,
+    Classifier,
+    Spec,
+    analyse,
+    field_related,
+    ident_uses,
+    up,
+)
 from goretain.source.package import Package
 from goretain.source.scope import Binding
 from goretain.source.syntax import (
@@ -43,9 +52,14 @@ is GR301's pattern: defers in loops.)
 
 The rule reports a cancel func that is discarded (`ctx, _ := context.WithTimeout(...)`),
 overwritten before it is called, not called on some path out of the function, or stored
-in a struct field that nothing in the package ever calls. Calling
-the func in a defer, a goroutine or a closure counts, and so do handoffs: returning the
-cancel func, storing it in a field that is called elsewhere, or passing it to a function.
+in an unexported struct field (`s.cancel = cancel`, `&W{cancel: cancel}`) that nothing in
+the package ever calls. Calling the func in a defer or a closure counts, and so do
+handoffs: returning the cancel func, storing it in a field that is called elsewhere, or
+passing it to a function. When a `go func() {...}()` is the only user of the cancel func,
+the goroutine owns it and must call it on every way out (`defer cancel()` as its first
+statement); calling it only on the error path leaks the context on success. A path that
+has received from the new context's `Done()` needs no call: a done context has already
+left its parent.
 """,
     bad="""package p
 
@@ -139,21 +153,22 @@ def _check_call(pkg: Package, ctx: RuleContext, cls: Classifier, call: Node, cal
                            symbol=f"{pkg.name}.{callee}")
     if target.type == "selector_expression":
         fname = text(target.child_by_field_name("field"))
-        if fname and fname not in reads:
-            return _unread_field(pkg, ctx, call, callee, fname)
+        if fname and not fname[0].isupper() and fname not in reads:
+            return _unread_field(pkg, ctx, call, callee, fname, [target])
         return None
     if target.type != "identifier":
         return None
     b = pkg.resolve(target)
     if not isinstance(b, Binding) or b.kind in ("result", "receiver"):
         return None
-    life = analyse(pkg, cls, b, stmt)
+    life = analyse(pkg, cls, b, stmt, expired=_done_waits(pkg, lefts[0]))
     name = text(target)
     handoffs = [u for u in life.uses if u.kind == HANDOFF]
     if handoffs and all(u.field_store for u in handoffs) and not any(u.kind == RELEASE for u in life.uses):
-        dead = [u.field_store for u in handoffs if u.field_store not in reads]
+        # Stored only in fields (`s.cancel = cancel`, `&W{cancel: cancel}`) that nothing calls.
+        dead = [u for u in handoffs if not u.field_store[0].isupper() and u.field_store not in reads]
         if len(dead) == len(handoffs):
-            return _unread_field(pkg, ctx, call, callee, dead[0])
+            return _unread_field(pkg, ctx, call, callee, dead[0].field_store, [u.node for u in dead])
     if not life.leaks:
         return None
     first = life.leaks[0]
@@ -161,7 +176,13 @@ def _check_call(pkg: Package, ctx: RuleContext, cls: Classifier, call: Node, cal
     rel = [Related(pkg.location(x), "returns without calling " + name if x.type == "return_statement" else
                    (f"{name} overwritten here" if x.type == "identifier" else f"{name} goes out of scope here"))
            for x in life.leaks[:MAX_RELATED]]
-    if not life.released:
+    if life.goroutine is not None:
+        start = pkg.location(life.goroutine).line
+        how = "never calls it" if not life.released else f"can end at line {line} without calling it"
+        msg = f"the cancel func {name} from {callee} is used only by the goroutine started at line {start}, which {how}"
+        rel = [Related(pkg.location(x), f"the goroutine {'returns' if x.type == 'return_statement' else 'ends'} "
+                       f"here without calling {name}") for x in life.leaks[:MAX_RELATED]]
+    elif not life.released:
         msg = f"the cancel func {name} from {callee} is never called"
     elif first.type == "identifier":
         msg = f"the cancel func {name} from {callee} is overwritten at line {line} before it is called"
@@ -169,14 +190,38 @@ def _check_call(pkg: Package, ctx: RuleContext, cls: Classifier, call: Node, cal
         msg = f"the cancel func {name} from {callee} is not called on the path that leaves at line {line}"
     msg += ": the parent context keeps the new context (and its timer, values and goroutines) until the parent is cancelled"
     conf = Confidence.MEDIUM if pkg.file_of(call).is_test else Confidence.HIGH
-    return ctx.finding(GR302, pkg, call, msg, symbol=f"{pkg.name}.{name}", related=rel, confidence=conf)
+    fix = f"`defer {name}()` as the goroutine's first statement" if life.goroutine is not None else None
+    return ctx.finding(GR302, pkg, call, msg, symbol=f"{pkg.name}.{name}", related=rel, confidence=conf, fix=fix)
 
 
-def _unread_field(pkg: Package, ctx: RuleContext, call: Node, callee: str, fname: str) -> Finding:
+def _done_waits(pkg: Package, ctx_ident: Node) -> tuple[Node, ...]:
+    """Receives from the new context's Done channel (``<-ctx.Done()``, ``case <-ctx.Done():``):
+    once it is closed the context has already left its parent, so nothing is left to cancel."""
+    ctx_ident = strip_parens(ctx_ident)
+    if ctx_ident is None or ctx_ident.type != "identifier":
+        return ()
+    b = pkg.resolve(ctx_ident)
+    body = b.func.child_by_field_name("body") if isinstance(b, Binding) and b.func is not None else None
+    if body is None:
+        return ()
+    out: list[Node] = []
+    for u in ident_uses(body, b, pkg):
+        sel = up(u)
+        call = up(sel) if sel is not None and sel.type == "selector_expression" else None
+        recv = up(call) if call is not None and call.type == "call_expression" else None
+        if recv is not None and recv.type == "unary_expression" and text(sel.child_by_field_name("field")) == "Done" \
+                and text(recv.child_by_field_name("operator")) == "<-":
+            out.append(recv)
+    return tuple(out)
+
+
+def _unread_field(pkg: Package, ctx: RuleContext, call: Node, callee: str, fname: str, stores: list[Node]) -> Finding:
     msg = (f"the cancel func from {callee} is stored in field {fname}, but nothing in package {pkg.name} ever calls "
            f"or reads {fname}: the context is never cancelled and its parent keeps it")
+    rel = [Related(pkg.location(n), f"stored in {fname} here") for n in stores[:MAX_RELATED]]
+    rel += field_related(pkg, fname, "nothing in the package calls it")
     return ctx.finding(GR302, pkg, call, msg, symbol=f"{pkg.name}.{fname}", confidence=Confidence.MEDIUM,
-                       fix=f"call the stored {fname}() when the owner shuts down (Close/Stop)")
+                       related=rel, fix=f"call the stored {fname}() when the owner shuts down (Close/Stop)")
 
 
 class FieldReads:

@@ -40,7 +40,7 @@ from goretain.source.syntax import (
     strip_parens,
     text,
 )
-from goretain.source.types import GoType
+from goretain.source.types import STDLIB_METHODS, GoType
 
 GR304 = RuleMeta(
     id="GR304",
@@ -52,7 +52,8 @@ GR304 = RuleMeta(
     docs="""
 An `*http.Response` whose `Body` is never closed keeps its connection (and the
 transport's read/write buffers and goroutines) alive; an unclosed `*sql.Rows` or
-`*sql.Stmt` keeps a pool connection checked out; an unclosed `*os.File`, `net.Conn` or
+`*sql.Stmt`, or an `*sql.Tx` neither rolled back nor committed, keeps a pool connection
+checked out; an unclosed `*os.File`, `net.Conn` or
 `net.Listener` holds a file descriptor plus its runtime poller state until a finalizer
 happens to run - if it ever does. Each request that takes such a path leaks one more.
 A response body read to EOF (`io.ReadAll`, `io.Copy`) already gave its connection back,
@@ -64,7 +65,9 @@ end of the block, an overwrite of the variable. Each must be preceded, on every 
 a `Close` (directly, deferred, in a goroutine or closure) or by a handoff of ownership:
 returning the value, storing it in a field, map, slice, global or channel, passing it to
 a function that closes or keeps it (same-package functions are read; unknown functions
-are trusted). Reading helpers of the standard library (`io.ReadAll`, `bufio.NewReader`,
+are trusted). A `go func() {...}()` that is the only user of the value owns it and must
+close it on every way out. Calls through a local bound to a method value
+(`get := c.Get; resp, err := get(url)`) are acquisitions too. Reading helpers of the standard library (`io.ReadAll`, `bufio.NewReader`,
 `json.NewDecoder`, ...) do not take ownership. The `if err != nil { return }` right after
 the call is not a leak (the value is nil there); an early return such as
 `if resp.StatusCode != 200 { return }` before the deferred Close is.
@@ -131,13 +134,18 @@ _KINDS: dict[str, tuple[str, Spec, str]] = {
     "net.Listener": ("listener", Spec(), "its socket stays open"),
     "net.PacketConn": ("connection", Spec(), "its socket and buffers stay open"),
     "*archive/zip.ReadCloser": ("zip reader", Spec(), "its file descriptor stays open"),
+    "*database/sql.Tx": ("transaction", Spec(methods=frozenset({"Rollback", "Commit"})),
+                         "its pool connection stays checked out and its locks held (until its context is cancelled, if ever)"),
 }
+# How the release is spelled, for kinds not released by Close: (past participle, method to defer).
+_RELEASE_WORDS = {"transaction": ("rolled back or committed", "Rollback")}
 _HTTP_CLIENT_METHODS = frozenset({"Do", "Get", "Post", "PostForm", "Head"})
 # Names of standard-library calls that return closable values (a cheap pre-filter).
 _ACQ_NAMES = frozenset({
     "Get", "Post", "PostForm", "Head", "Do", "RoundTrip", "Open", "Create",
     "OpenFile", "CreateTemp", "Dial", "DialTimeout", "DialContext", "Listen", "ListenPacket",
     "Accept", "Query", "QueryContext", "Prepare", "PrepareContext", "Conn", "OpenReader",
+    "Begin", "BeginTx",
 })
 _ACQ_CALL = re.compile(rb"\b(?:" + "|".join(sorted(_ACQ_NAMES)).encode() + rb")\(")
 _IMPORT_HINTS = (b'"net/http"', b'"database/sql"', b'"os"', b'"net"', b'"archive/zip"')
@@ -188,7 +196,7 @@ def _local_constructors(pkg: Package) -> set[str]:
     return out
 
 
-_RESULT_HINTS = (b"File", b"Conn", b"Response", b"Rows", b"Stmt", b"Listener")
+_RESULT_HINTS = (b"File", b"Conn", b"Response", b"Rows", b"Stmt", b"Listener", b"Tx")
 
 
 def _self_closing(pkg: Package, func: Node, spec: Spec) -> bool:
@@ -226,7 +234,7 @@ _METHOD_IMPORT = {
     "Do": "net/http", "Get": "net/http", "Post": "net/http", "PostForm": "net/http", "Head": "net/http",
     "RoundTrip": "net/http", "Query": "database/sql", "QueryContext": "database/sql",
     "Prepare": "database/sql", "PrepareContext": "database/sql", "Conn": "database/sql",
-    "Accept": "net", "Dial": "net", "DialContext": "net",
+    "Accept": "net", "Dial": "net", "DialContext": "net", "Begin": "database/sql", "BeginTx": "database/sql",
 }
 
 
@@ -252,7 +260,8 @@ def _acquired_type(pkg: Package, call: Node, imports: set[str], local: set[str])
             if inner is not None and inner.type == "identifier" and pkg.is_package_name(inner) == "net/http":
                 return "*net/http.Response"
     elif name not in local:
-        return ""
+        sel = _bound_selector(pkg, fn) if fn.type == "identifier" else None
+        return _method_value_type(pkg, sel, imports) if sel is not None else ""
     return _type_key_of(pkg, call)
 
 
@@ -327,8 +336,9 @@ def check(pkg: Package, ctx: RuleContext) -> Iterable[Finding]:
     out: list[Finding] = []
     for f in files:
         imports = set(f.imports.values())
-        calls = _calls_named(f.src, f.root, names) if "" not in names else \
-            [c for c in descendants(f.root, "call_expression") if callee_name(c) in names]
+        file_names = names | _method_value_names(f.src)
+        calls = _calls_named(f.src, f.root, file_names) if "" not in file_names else \
+            [c for c in descendants(f.root, "call_expression") if callee_name(c) in file_names]
         for call in calls:
             key = _acquired_type(pkg, call, imports, local)
             if key not in _KINDS:
@@ -337,6 +347,49 @@ def check(pkg: Package, ctx: RuleContext) -> Iterable[Finding]:
             if finding is not None:
                 out.append(finding)
     return out
+
+
+# `= x.Get` ending its line: a method value bound to a local (the regex starts at the
+# literal "=" so the scan stays fast); the local's name is read back from the line.
+_METHOD_VALUE = re.compile(rb"=[ \t]*[\w.]*\.(?:" + "|".join(sorted(_ACQ_NAMES)).encode() + rb")[ \t]*(?:\r?\n|;|//)")
+_BOUND_NAME = re.compile(rb"(\w+)[ \t]*:?$")
+
+
+def _method_value_names(src: bytes) -> frozenset[str]:
+    """Locals bound to an acquiring method or function value (``get := c.Get``)."""
+    out: set[str] = set()
+    for m in _METHOD_VALUE.finditer(src):
+        start = src.rfind(b"\n", 0, m.start()) + 1
+        name = _BOUND_NAME.search(src, start, m.start())
+        if name is not None:
+            out.add(name.group(1).decode())
+    return frozenset(out)
+
+
+def _bound_selector(pkg: Package, fn: Node) -> Node | None:
+    """The selector a local func variable was bound to once (``get := p.hc.Get``)."""
+    ref = pkg.resolve(fn)
+    if not isinstance(ref, Binding) or ref.kind not in ("short", "var") or len(ref.values) != 1 or ref.index != 0:
+        return None
+    v = strip_parens(ref.values[0])
+    return v if v is not None and v.type == "selector_expression" else None
+
+
+def _method_value_type(pkg: Package, sel: Node, imports: set[str]) -> str:
+    """The closable type a call of the bound method/function value ``sel`` returns."""
+    name = text(sel.child_by_field_name("field"))
+    op = strip_parens(sel.child_by_field_name("operand"))
+    if op is None or name not in _ACQ_NAMES or name == "Head":
+        return ""
+    if op.type == "identifier":
+        path = pkg.is_package_name(op)
+        if path:
+            return _ACQ_FUNCS.get(f"{path}.{name}", "")
+    if _METHOD_IMPORT.get(name) not in imports:
+        return ""
+    base = pkg.type_of(op).deref()
+    res = STDLIB_METHODS.get(f"{base.pkg}.{base.name}.{name}", ()) if base.kind == "named" and base.pkg else ()
+    return type_key(res[0]) if res else ""
 
 
 def _calls_named(src: bytes, root: Node, names: frozenset[str]) -> list[Node]:
@@ -389,6 +442,10 @@ def _check_call(pkg: Package, ctx: RuleContext, call: Node, key: str, classifier
     what, spec, held = _KINDS[key]
     how, stmt, ident, err = _acquisition_target(call)
     callee = _callee(call)
+    fn = strip_parens(call.child_by_field_name("function"))
+    sel = _bound_selector(pkg, fn) if fn is not None and fn.type == "identifier" else None
+    if sel is not None:
+        callee = f"{callee} (bound to {text(sel)})"
     if how == "other" or stmt is None or _in_main(call):
         return None
     if _expects_failure(stmt, err):
@@ -423,15 +480,21 @@ def _check_call(pkg: Package, ctx: RuleContext, call: Node, key: str, classifier
     first = life.leaks[0]
     line = pkg.location(first).line
     word = _EXIT_WORDS.get(first.type, "leaves")
-    if not life.released:
-        msg = f"{closed} ({what} from {callee}) is never closed or handed off: {held}"
+    done, method = _RELEASE_WORDS.get(what, ("closed", "Close"))
+    if life.goroutine is not None:
+        start = pkg.location(life.goroutine).line
+        how = "never releases it" if not life.released else f"can end at line {line} without releasing it"
+        msg = f"{closed} ({what} from {callee}) is used only by the goroutine started at line {start}, which {how}: {held}"
+    elif not life.released:
+        msg = f"{closed} ({what} from {callee}) is never {done} or handed off: {held}"
     else:
-        msg = f"{closed} ({what} from {callee}) is not closed on the path that {word} at line {line}: {held}"
+        msg = f"{closed} ({what} from {callee}) is not {done} on the path that {word} at line {line}: {held}"
     rel = [Related(pkg.location(x if x.type != "identifier" else stmt_of(x)), f"{what} still open when the function {_EXIT_WORDS.get(x.type, 'leaves')} here")
            for x in life.leaks[:MAX_RELATED]]
     conf = Confidence.MEDIUM if pkg.file_of(call).is_test else Confidence.HIGH
     return ctx.finding(GR304, pkg, call, msg, symbol=f"{pkg.name}.{name}", related=rel, confidence=conf,
-                       fix=f"defer {closed}.Close() right after the error check, before any early return")
+                       fix=f"defer {closed}.{method}() right after the error check, before any early return"
+                       + (" (a no-op after Commit)" if method == "Rollback" else ""))
 
 
 def _error_as_value(stmt: Node, err: str) -> bool:

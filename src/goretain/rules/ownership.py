@@ -11,7 +11,9 @@ variable that holds it is classified:
   that releases or keeps it (same-package callees are read; unresolved callees count as
   handoffs, standard-library reader/writer helpers do not);
 - assign: the variable is overwritten (the old value is lost unless released before);
-- a goroutine's closure using the value takes it over (its lifetime is GR2xx's business);
+- a goroutine's closure using the value takes it over; when a ``go func() {...}()`` is the
+  only user of the value, the path check below runs on the goroutine's body instead (it
+  must release the value on each of its own ways out);
 - neutral: everything else (``f.Read``, ``rows.Next()``, ``resp.StatusCode``, ``f != nil``).
 
 A light path model then asks, for every *exit* reached after the acquisition (a return,
@@ -19,7 +21,8 @@ the end of the variable's block, a continue/break leaving it, an overwrite), whe
 release or handoff happens before it on every path. Exits inside the error check right
 after the acquisition (``if err != nil { return }``, where the value is nil) and inside
 ``if x == nil`` are exempt. Nested function literals are their own functions: their
-returns are not exits of the acquiring function.
+returns are not exits of the acquiring function. A use in the channel operation of a
+select case (``case <-t.C:``, ``case out <- f:``) belongs to that case only.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from dataclasses import dataclass, field
 
 from tree_sitter import Node
 
+from goretain.findings import Related
 from goretain.rules.flow import terminates
 from goretain.source.package import FuncDecl, Package
 from goretain.source.scope import Binding
@@ -73,6 +77,8 @@ class Spec:
     # Methods of the value itself that release the owned part ((*http.Response).Write
     # sends the body and closes it).
     owner_releases: frozenset[str] = frozenset()
+    # A field whose receive means the resource expired by itself (a timer's C).
+    fired_channel: str = ""
 
 
 @dataclass
@@ -93,6 +99,7 @@ class Lifetime:
     uses: list[Use] = field(default_factory=list)
     leaks: list[Node] = field(default_factory=list)  # exits not covered by a release/handoff
     reassigned_after_closure: list[Node] = field(default_factory=list)  # see GR304's docs
+    goroutine: Node | None = None  # set when the leaks are exits of the goroutine owning the value
 
     @property
     def released(self) -> bool:
@@ -226,6 +233,8 @@ class Classifier:
                 return RELEASE, v, ""
             elif fname in spec.handoff_methods:
                 return HANDOFF, v, ""
+            elif fname == spec.fired_channel and _received(p):
+                return RELEASE, v, ""  # `<-t.C`: the timer fired, nothing left to stop
             else:
                 return NEUTRAL, v, ""
         if spec.call_releases and p.type == "call_expression" and same_node(strip_parens(p.child_by_field_name("function")), v):
@@ -263,7 +272,10 @@ class Classifier:
             if kind == WRAP:
                 kind = self.flow_of(call, depth, True)[0]
             return kind, v, ""
-        if t in ("return_statement", "send_statement", "literal_value", "literal_element", "composite_literal"):
+        if t == "literal_element":
+            fname, is_key = struct_key(self.pkg, p)
+            return (NEUTRAL, v, "") if is_key else (HANDOFF, v, fname)
+        if t in ("return_statement", "send_statement", "literal_value", "composite_literal"):
             return HANDOFF, v, ""
         if t == "keyed_element":
             key = p.named_children[0] if p.named_children else None
@@ -361,6 +373,65 @@ class Classifier:
         return HANDOFF if keeps else NEUTRAL
 
 
+def struct_key(pkg: Package, elem: Node) -> tuple[str, bool]:
+    """For a ``literal_element`` of ``T{name: v}`` where T is a struct type: (the field
+    name when ``elem`` is the value, whether ``elem`` is the key - a name, not a use)."""
+    kv = elem.parent
+    if kv is None or kv.type != "keyed_element" or kv.named_child_count != 2:
+        return "", False
+    key_elem = kv.named_children[0]
+    key = key_elem.named_children[0] if key_elem.named_child_count == 1 else None
+    lit = kv.parent.parent if kv.parent is not None else None
+    if key is None or key.type != "identifier" or lit is None or lit.type != "composite_literal":
+        return "", False
+    if pkg.underlying(pkg.type_of(lit)).kind != "struct":
+        return "", False
+    return ("", True) if same_node(key_elem, elem) else (text(key), False)
+
+
+_SHUTDOWN_METHODS = ("Close", "Stop", "Shutdown", "Release", "Cancel", "close", "stop", "shutdown", "release")
+
+
+def field_related(pkg: Package, fname: str, what: str) -> list[Related]:
+    """Related locations for a resource kept in field ``fname`` and never released: the
+    field's declaration and, when its struct has one, the shutdown method that should
+    release it (the first struct of the package declaring such a field)."""
+    for td in pkg.types.values():
+        tn = td.type_node
+        if tn is None or tn.type != "struct_type":
+            continue
+        for fd in descendants(tn, "field_declaration"):
+            if any(text(n) == fname for n in fd.children_by_field_name("name")):
+                out = [Related(pkg.location(fd), f"field {fname}: {what}")]
+                methods = pkg.methods.get(td.name, {})
+                m = next((methods[n] for n in _SHUTDOWN_METHODS if n in methods), None)
+                if m is not None:
+                    out.append(Related(pkg.location(m.node), f"{td.name}.{m.name} does not release {fname}"))
+                return out
+    return []
+
+
+def _received(expr: Node) -> bool:
+    p = up(expr)
+    return p is not None and p.type == "unary_expression" and text(p.child_by_field_name("operator")) == "<-"
+
+
+def _anchor(ident: Node, closure: Node | None) -> Node:
+    """The statement a use belongs to; for the channel operation of a select case, that
+    case (it runs only when the case wins)."""
+    if closure is not None:
+        return stmt_of(closure)
+    cur = ident.parent
+    while cur is not None and cur.type not in _BLOCKISH and cur.type not in FUNC_KINDS:
+        if cur.type == "communication_case":
+            comm = cur.child_by_field_name("communication")
+            if comm is not None and within(comm, ident):
+                return cur
+            break
+        cur = cur.parent
+    return stmt_of(ident)
+
+
 def _target(stmt: Node, right_list: Node | None, v: Node) -> Node | None:
     """For ``a, x.f = ..., v``: the left-hand expression receiving ``v``."""
     left = stmt.child_by_field_name("left") or stmt.child_by_field_name("name")
@@ -396,19 +467,29 @@ def _param_binding(pkg: Package, func: Node, idx: int) -> Binding | None:
 
 # --- the path model ---------------------------------------------------------------------
 
-def analyse(pkg: Package, cls: Classifier, b: Binding, acq: Node, err_name: str = "") -> Lifetime:
-    """The lifetime of the value acquired by statement ``acq`` into local ``b``."""
+def analyse(pkg: Package, cls: Classifier, b: Binding, acq: Node, err_name: str = "",
+            expired: tuple[Node, ...] = ()) -> Lifetime:
+    """The lifetime of the value acquired by statement ``acq`` into local ``b``.
+    ``expired``: nodes (``<-ctx.Done()`` receives) after which the resource has released
+    itself, as if released there."""
     func = b.func
     body = func.child_by_field_name("body") if func is not None else None
     life = Lifetime()
     if func is None or body is None:
         return life
-    for ident in ident_uses(body, b, pkg):
-        if within(acq, ident):
-            continue
+    idents = [i for i in ident_uses(body, b, pkg) if not within(acq, i)]
+    lit = _sole_goroutine(idents, func, acq)
+    if lit is not None:
+        return _goroutine_life(cls, b, lit, idents, expired)
+    for node in expired:
+        closure = outer_closure(node, func)
+        if closure is None and node.start_byte > acq.end_byte:  # a goroutine's wait says nothing here
+            anchor = _anchor(node, None)
+            life.uses.append(Use(node, RELEASE, anchor, None, anchor.type == "defer_statement"))
+    for ident in idents:
         kind, v, fstore = cls.classify(ident)
         closure = outer_closure(ident, func)
-        anchor = stmt_of(closure if closure is not None else ident)
+        anchor = _anchor(ident, closure)
         deferred = anchor.type == "defer_statement"
         if closure is not None and anchor.type == "go_statement" and kind == NEUTRAL:
             kind = HANDOFF  # a goroutine using the value owns it from now on (GR2xx judge it)
@@ -438,6 +519,69 @@ def analyse(pkg: Package, cls: Classifier, b: Binding, acq: Node, err_name: str 
         elif not _covered(x, releases, body, b, err_name, acq):
             life.leaks.append(x)
     return life
+
+
+def _sole_goroutine(idents: list[Node], func: Node, acq: Node) -> Node | None:
+    """The ``go func() {...}()`` literal holding every use of the value, if there is one:
+    the goroutine then owns the value and must release it on every way out."""
+    lit: Node | None = None
+    for i in idents:
+        c = outer_closure(i, func)
+        if c is None or (lit is not None and c.id != lit.id):
+            return None
+        lit = c
+    if lit is None or within(lit, acq):
+        return None
+    call = up(lit)
+    if call is None or call.type != "call_expression" or call.parent is None or call.parent.type != "go_statement":
+        return None
+    return lit if same_node(strip_parens(call.child_by_field_name("function")), lit) else None
+
+
+def _goroutine_life(cls: Classifier, b: Binding, lit: Node, idents: list[Node], expired: tuple[Node, ...]) -> Lifetime:
+    """The all-paths check run on the goroutine's body: its returns, the end of its body
+    and overwrites must each come after a release or handoff."""
+    from goretain.rules.flow import own_descendants
+
+    life = Lifetime(goroutine=lit)
+    body = lit.child_by_field_name("body")
+    if body is None:
+        return life
+    for ident in idents:
+        kind, v, fstore = cls.classify(ident)
+        closure = outer_closure(ident, lit)
+        anchor = _anchor(ident, closure)
+        if closure is not None and anchor.type == "go_statement" and kind == NEUTRAL:
+            kind = HANDOFF
+        life.uses.append(Use(v, kind, anchor, closure, anchor.type == "defer_statement", fstore))
+    for node in expired:
+        if within(body, node) and outer_closure(node, lit) is None:
+            life.uses.append(Use(node, RELEASE, _anchor(node, None)))
+    releases = [u for u in life.uses if u.kind in (RELEASE, HANDOFF)]
+    exits = list(own_descendants(body, "return_statement"))
+    exits += [u.node for u in life.uses if u.kind == ASSIGN and u.closure is None]
+    stmts = block_stmts(body)
+    last = body.child(body.child_count - 1) if body.child_count else None
+    if last is not None and last.type == "}" and not (stmts and (terminates(stmts[-1]) or _endless(stmts[-1])
+                                                                 or _ranges_own_channel(stmts[-1], b))):
+        exits.append(last)
+    life.leaks = [x for x in exits if not _covered(x, releases, body, b, "", None)]
+    return life
+
+
+def _ranges_own_channel(stmt: Node, b: Binding) -> bool:
+    """``for range t.C`` without a break: a channel of the value itself is not closed
+    while the value lives, so the loop only ends with the program."""
+    if stmt.type != "for_statement":
+        return False
+    head = next((c for c in stmt.named_children if c.type == "range_clause"), None)
+    over = strip_parens(head.child_by_field_name("right")) if head is not None else None
+    if over is None or over.type != "selector_expression" or text(over.child_by_field_name("operand")) != b.name:
+        return False
+    from goretain.rules.flow import own_descendants
+
+    body = stmt.child_by_field_name("body")
+    return body is not None and not any(_leaves(n, body) for n in own_descendants(body, "break_statement"))
 
 
 def _exits(pkg: Package, b: Binding, acq: Node, body: Node, life: Lifetime) -> list[Node]:
@@ -632,7 +776,7 @@ def _exempt_regions(acq: Node, b: Binding, err_name: str) -> list[Node]:
     return out
 
 
-def _covered(x: Node, releases: list[Use], body: Node, b: Binding, err_name: str, acq: Node) -> bool:
+def _covered(x: Node, releases: list[Use], body: Node, b: Binding, err_name: str, acq: Node | None) -> bool:
     """Does a release/handoff happen before exit ``x`` on every path to it?"""
     anchors = {u.anchor.id for u in releases}
     for u in releases:
@@ -642,7 +786,7 @@ def _covered(x: Node, releases: list[Use], body: Node, b: Binding, err_name: str
     cur = x
     while cur.parent is not None and cur.id != body.id:
         for s in reversed(preceding(cur)):
-            if within(s, acq):  # earlier statements run before the acquisition
+            if acq is not None and within(s, acq):  # earlier statements run before the acquisition
                 return _released_after(acq, s, anchors, b, err_name)
             if _covers(s, anchors, b, err_name):
                 return True
@@ -700,6 +844,8 @@ def _covers(s: Node, anchors: set[int], b: Binding, err_name: str, depth: int = 
 
 
 def _case_covers(case: Node, anchors: set[int], b: Binding, err_name: str, depth: int) -> bool:
+    if case.id in anchors:
+        return True  # the case's own channel operation releases (`case <-t.C:`, `case out <- f:`)
     stmts = [c for c in case.named_children if c.type not in ("comment",) and c.parent is not None]
     body = [c for c in stmts if c.type.endswith("statement") or c.type in ("block", "statement_list")]
     flat: list[Node] = []

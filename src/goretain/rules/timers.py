@@ -15,8 +15,25 @@ from tree_sitter import Node
 
 from goretain.findings import Confidence, Finding, Related, Severity
 from goretain.rules.base import RuleContext, RuleMeta, register
-from goretain.rules.flow import enclosing_in_func, own_descendants, unbounded_loop
-from goretain.rules.ownership import Classifier, Spec, analyse, ident_uses, up
+from goretain.rules.flow import (
+    SMALL_TRIP_COUNT,
+    enclosing_in_func,
+    own_descendants,
+    terminates,
+    trip_bound,
+    unbounded_loop,
+)
+from goretain.rules.ownership import (
+    HANDOFF,
+    RELEASE,
+    Classifier,
+    Spec,
+    analyse,
+    field_related,
+    ident_uses,
+    struct_key,
+    up,
+)
 from goretain.source.package import Package, VarDecl
 from goretain.source.scope import Binding
 from goretain.source.syntax import (
@@ -50,23 +67,30 @@ these only leak when the value stays referenced.
 The rule reads the `go` directive of go.mod. For modules before 1.23 it reports
 `time.Tick` outside `main`/`init` and functions that never return, `time.NewTicker`
 values not stopped on some path (same ownership model as GR304: returning or storing the
-ticker hands it off), and `time.After` inside a `select` in a loop (or a `time.NewTimer`
-made in each iteration, read only by the `select` and never stopped). For any version it
+ticker hands it off), and `time.After` inside a `select` in a loop when another case of
+that select can win and go round the loop again (or a `time.NewTimer` made in each
+iteration, read only by the `select` and never stopped); when every other case leaves the
+loop (`case <-ctx.Done(): return`), at most one timer is pending at a time. It also
+reports a ticker kept in an unexported struct field that nothing in the package stops, a
+ticker used only by a goroutine that does not stop it on every way out, and a per-call
+`time.NewTimer` raced against another case of a select and not stopped when that case
+wins (a timer waited out with `<-t.C` fires and needs no Stop). For any version it
 reports `time.AfterFunc` calls whose timer is dropped while its callback captures a
-large object: the runtime holds the callback, and everything it captures, until the timer
-fires, and nobody can stop it early.
+large object (the runtime holds the callback, and everything it captures, until the timer
+fires, and nobody can stop it early), and an AfterFunc timer stopped on some paths but
+not on another.
 """,
     bad="""package p
 
 import "time"
 
-func Poll(stop <-chan struct{}, work func()) {
+func Consume(in <-chan string, handle func(string)) {
 	for {
 		select {
-		case <-stop:
-			return
+		case msg := <-in:
+			handle(msg)
 		case <-time.After(time.Minute):
-			work()
+			return // idle for a minute
 		}
 	}
 }
@@ -75,15 +99,19 @@ func Poll(stop <-chan struct{}, work func()) {
 
 import "time"
 
-func Poll(stop <-chan struct{}, work func()) {
-	t := time.NewTicker(time.Minute)
-	defer t.Stop()
+func Consume(in <-chan string, handle func(string)) {
+	idle := time.NewTimer(time.Minute)
+	defer idle.Stop()
 	for {
 		select {
-		case <-stop:
-			return
-		case <-t.C:
-			work()
+		case msg := <-in:
+			handle(msg)
+			if !idle.Stop() {
+				<-idle.C
+			}
+			idle.Reset(time.Minute)
+		case <-idle.C:
+			return // idle for a minute
 		}
 	}
 }
@@ -93,6 +121,7 @@ func Poll(stop <-chan struct{}, work func()) {
 )
 
 _SPEC = Spec(methods=frozenset({"Stop"}))
+_TIMER_SPEC = Spec(methods=frozenset({"Stop"}), fired_channel="C")  # `<-t.C`: it fired, nothing to stop
 MAX_RELATED = 3
 
 
@@ -128,12 +157,12 @@ def check(pkg: Package, ctx: RuleContext) -> Iterable[Finding]:
         for call, name in pkg.package_calls(f.root, "time", ("Tick", "NewTicker", "NewTimer", "After", "AfterFunc")):
             found: Finding | None = None
             if name == "AfterFunc":
-                found = _after_func(pkg, ctx, call, note)
+                found = _after_func(pkg, ctx, call, note) or _after_func_unstopped(pkg, ctx, cls, call, note)
             elif new:
                 if name in ("NewTicker", "NewTimer") and not pkg.file_of(call).is_test:
                     found = referenced_timer(pkg, ctx, call, name, note)
             elif name == "NewTimer":
-                found = _timer_in_loop(pkg, ctx, call, note)
+                found = _timer_in_loop(pkg, ctx, call, note) or _timer_in_select(pkg, ctx, call, note)
             elif name == "Tick":
                 found = _tick(pkg, ctx, call, note)
             elif name == "After":
@@ -200,13 +229,36 @@ def _after_in_loop(pkg: Package, ctx: RuleContext, call: Node, note: str) -> Fin
     loops = enclosing_in_func(call, {"for_statement"})
     if not loops:
         return None
+    other = _looping_case(recv, loops[0])
+    if other is None:
+        return None  # every other case leaves the loop: at most one timer is ever pending
+    bound = trip_bound(pkg, loops[0])
+    if bound is not None and bound <= SMALL_TRIP_COUNT:
+        return None  # a handful of timers at most, not a pile-up
     args = call_args(call)
     d = text(args[0]) if args else "d"
     msg = (f"{note}: before Go 1.23 each time.After({d}) evaluated by this select in a loop starts a timer the "
            f"runtime keeps (with its channel) until {d} has passed, even after another case won; a busy loop piles them up")
     return ctx.finding(GR303, pkg, call, msg, symbol=f"{pkg.name}.time.After",
-                       related=[Related(pkg.location(loops[0]), "the loop that re-evaluates it")],
+                       related=[Related(pkg.location(other), "this case wins and loops again, leaving the timer behind"),
+                                Related(pkg.location(loops[0]), "the loop that re-evaluates it")],
                        confidence=Confidence.HIGH if not pkg.file_of(call).is_test else Confidence.MEDIUM)
+
+
+def _looping_case(case: Node, loop: Node) -> Node | None:
+    """Another case of ``case``'s select that can win and go round ``loop`` again (a
+    pile-up needs one); None when every other case leaves the loop."""
+    sel = case.parent
+    if sel is None or sel.type != "select_statement":
+        return None
+    for c in sel.named_children:
+        if c.type not in ("communication_case", "default_case") or c.id == case.id:
+            continue
+        body = [s for s in c.named_children if s.type == "statement_list"]
+        stmts = [s for s in body[0].named_children if s.type != "comment"] if body else []
+        if not stmts or not terminates(stmts[-1], loop):
+            return c
+    return None
 
 
 def _timer_in_loop(pkg: Package, ctx: RuleContext, call: Node, note: str) -> Finding | None:
@@ -247,6 +299,65 @@ def _timer_in_loop(pkg: Package, ctx: RuleContext, call: Node, note: str) -> Fin
                        fix=f"stop it when another case wins ({name}.Stop()), or create one timer before the loop and Reset it")
 
 
+def _timer_in_select(pkg: Package, ctx: RuleContext, call: Node, note: str) -> Finding | None:
+    """``t := time.NewTimer(d)`` outside a loop, waited on by a select whose other case can
+    win: every way out must Stop it, or pass a case that received from ``t.C``."""
+    if enclosing_in_func(call, {"for_statement"}):
+        return None  # per-iteration timers: _timer_in_loop
+    b, stmt = _assigned_local(pkg, call)
+    if b is None or stmt is None or b.func is None:
+        return None
+    body = b.func.child_by_field_name("body")
+    uses = ident_uses(body, b, pkg) if body is not None else []
+    if not any(_select_case_on_c(u) for u in uses):
+        return None  # waited out with `<-t.C`, reset or passed on: it fires or someone else stops it
+    life = analyse(pkg, Classifier(pkg, _TIMER_SPEC), b, stmt)
+    if not life.leaks or _never_returns(pkg, call):
+        return None
+    name = b.name
+    args = call_args(call)
+    d = text(args[0]) if args else "d"
+    first = life.leaks[0]
+    what = "is never stopped" if not life.released else f"is not stopped on the path that leaves at line {pkg.location(first).line}"
+    msg = (f"{note}: timer {name} from time.NewTimer {what}, where a select case other than <-{name}.C won; before Go "
+           f"1.23 the runtime keeps a pending timer (with its channel and everything it references) until {d} has "
+           "passed, so each call that takes this path leaves one behind")
+    rel = [Related(pkg.location(x), "timer still pending here") for x in life.leaks[:MAX_RELATED]]
+    return ctx.finding(GR303, pkg, call, msg, symbol=f"{pkg.name}.{name}", related=rel,
+                       confidence=Confidence.MEDIUM if pkg.file_of(call).is_test else Confidence.HIGH,
+                       fix=f"defer {name}.Stop() right after creating it")
+
+
+def _select_case_on_c(ident: Node) -> bool:
+    """``case <-t.C:`` (or ``case v := <-t.C:``) of a blocking select (one with a default
+    case only polls whether the timer fired)."""
+    sel = up(ident)
+    if sel is None or sel.type != "selector_expression" or text(sel.child_by_field_name("field")) != "C":
+        return False
+    recv = up(sel)
+    case = up(recv) if recv is not None and recv.type == "unary_expression" else None
+    if case is not None and case.type == "receive_statement":
+        case = case.parent
+    if case is None or case.type != "communication_case" or case.parent is None:
+        return False
+    return not any(c.type == "default_case" for c in case.parent.named_children)
+
+
+def _assigned_local(pkg: Package, call: Node) -> tuple[Binding | None, Node | None]:
+    """``x := call`` / ``x = call`` / ``var x = call`` into one local variable."""
+    p = up(call)
+    stmt = p.parent if p is not None and p.type == "expression_list" else None
+    if stmt is None or stmt.type not in ("short_var_declaration", "assignment_statement", "var_spec"):
+        return None, None
+    lefts = stmt.children_by_field_name("name") if stmt.type == "var_spec" else expr_list(stmt.child_by_field_name("left"))
+    if len(lefts) != 1 or lefts[0].type != "identifier":
+        return None, None
+    b = pkg.resolve(lefts[0])
+    if not isinstance(b, Binding) or isinstance(b, VarDecl) or b.kind in ("result", "receiver"):
+        return None, None
+    return b, stmt
+
+
 def _ticker(pkg: Package, ctx: RuleContext, cls: Classifier, call: Node, note: str) -> Finding | None:
     p = up(call)
     if p is None:
@@ -254,28 +365,64 @@ def _ticker(pkg: Package, ctx: RuleContext, cls: Classifier, call: Node, note: s
     if p.type == "expression_statement":
         return ctx.finding(GR303, pkg, call, f"{note}: the ticker from time.NewTicker is discarded and, before Go "
                            "1.23, never stopped or collected", symbol=f"{pkg.name}.NewTicker")
+    if p.type == "literal_element":  # &S{t: time.NewTicker(d)}
+        return _unstopped_field(pkg, ctx, call, note, struct_key(pkg, p)[0], [call])
     if p.type != "expression_list" or p.parent is None:
         return None
     stmt = p.parent
     if stmt.type not in ("short_var_declaration", "assignment_statement", "var_spec"):
         return None
     lefts = stmt.children_by_field_name("name") if stmt.type == "var_spec" else expr_list(stmt.child_by_field_name("left"))
-    if len(lefts) != 1 or lefts[0].type != "identifier":
+    if len(lefts) != 1:
         return None
-    b = pkg.resolve(lefts[0])
+    left = strip_parens(lefts[0])
+    if left is not None and left.type == "selector_expression" and stmt.type == "assignment_statement":
+        return _unstopped_field(pkg, ctx, call, note, text(left.child_by_field_name("field")), [left])
+    if left is None or left.type != "identifier":
+        return None
+    b = pkg.resolve(left)
     if not isinstance(b, Binding) or isinstance(b, VarDecl) or b.kind in ("result", "receiver"):
         return None
     life = analyse(pkg, cls, b, stmt)
+    handoffs = [u for u in life.uses if u.kind == HANDOFF]
+    if handoffs and all(u.field_store for u in handoffs) and not any(u.kind == RELEASE for u in life.uses):
+        # Handed only to struct fields: the question becomes whether anything stops them.
+        found = [_unstopped_field(pkg, ctx, call, note, u.field_store, [u.node]) for u in handoffs]
+        return found[0] if all(found) else None
     if not life.leaks or _never_returns(pkg, call):
         return None
     name = text(lefts[0])
     first = life.leaks[0]
     what = "is never stopped" if not life.released else f"is not stopped on the path that leaves at line {pkg.location(first).line}"
+    if life.goroutine is not None:
+        what = (f"is used only by the goroutine started at line {pkg.location(life.goroutine).line}, which "
+                + ("never stops it" if not life.released else f"can end at line {pkg.location(first).line} without stopping it"))
     msg = (f"{note}: ticker {name} from time.NewTicker {what}; before Go 1.23 an unstopped ticker is never collected "
            "and keeps firing after its owner is gone")
     rel = [Related(pkg.location(x), "ticker still running here") for x in life.leaks[:MAX_RELATED]]
-    return ctx.finding(GR303, pkg, call, msg, symbol=f"{pkg.name}.{name}", related=rel,
-                       fix=f"defer {name}.Stop() right after creating it")
+    fix = f"defer {name}.Stop() right after creating it"
+    if life.goroutine is not None:
+        fix = f"`defer {name}.Stop()` as the goroutine's first statement"
+    return ctx.finding(GR303, pkg, call, msg, symbol=f"{pkg.name}.{name}", related=rel, fix=fix)
+
+
+def _unstopped_field(pkg: Package, ctx: RuleContext, call: Node, note: str, fname: str, stores: list[Node]) -> Finding | None:
+    """A ticker kept in an unexported struct field that nothing in the package stops (or
+    hands on): its owner can only drop it, still running."""
+    top = call
+    while top.parent is not None and top.parent.type != "source_file":
+        top = top.parent
+    if _func_name(top) in ("main", "init"):
+        return None  # made once, for the life of the process
+    if not fname or fname[0].isupper() or _stopped_or_handed_off(pkg, fname, True):
+        return None
+    msg = (f"{note}: the ticker from time.NewTicker is kept in field {fname}, but nothing in package {pkg.name} "
+           f"ever stops it; before Go 1.23 an unstopped ticker is never collected, so it "
+           "keeps firing after its owner is done with it")
+    rel = [Related(pkg.location(n), f"stored in {fname} here") for n in stores[:MAX_RELATED]]
+    rel += field_related(pkg, fname, "never stopped")
+    return ctx.finding(GR303, pkg, call, msg, symbol=f"{pkg.name}.{fname}", related=rel, confidence=Confidence.MEDIUM,
+                       fix=f"call {fname}.Stop() where the owner shuts down (its Close/Stop method)")
 
 
 def _after_func(pkg: Package, ctx: RuleContext, call: Node, note: str) -> Finding | None:
@@ -299,6 +446,26 @@ def _after_func(pkg: Package, ctx: RuleContext, call: Node, note: str) -> Findin
     return ctx.finding(GR303, pkg, call, msg, symbol=f"{pkg.name}.AfterFunc.{text(ident)}",
                        confidence=Confidence.MEDIUM,
                        fix="keep the *Timer and Stop it when the object is done with, or capture only the small fields the callback needs")
+
+
+def _after_func_unstopped(pkg: Package, ctx: RuleContext, cls: Classifier, call: Node, note: str) -> Finding | None:
+    """``t := time.AfterFunc(d, f)`` stopped on some paths but not on another: there the
+    callback (and what it captures) stays queued until d passes, then runs anyway."""
+    b, stmt = _assigned_local(pkg, call)
+    if b is None or stmt is None:
+        return None
+    life = analyse(pkg, cls, b, stmt)
+    if not life.leaks or not any(u.kind == RELEASE for u in life.uses) or _never_returns(pkg, call):
+        return None  # never stopped anywhere: a fire-and-forget timer, by design
+    first = life.leaks[0]
+    args = call_args(call)
+    d = text(args[0]) if args else "d"
+    msg = (f"timer {b.name} from time.AfterFunc is stopped on some paths but not on the one that leaves at line "
+           f"{pkg.location(first).line}: there the runtime keeps the timer and its callback (with everything it "
+           f"captures) until {d} has passed, and then runs the callback anyway (in every Go version; {note})")
+    rel = [Related(pkg.location(x), "timer still pending here") for x in life.leaks[:MAX_RELATED]]
+    return ctx.finding(GR303, pkg, call, msg, symbol=f"{pkg.name}.{b.name}", related=rel,
+                       confidence=Confidence.MEDIUM, fix=f"defer {b.name}.Stop() right after creating it")
 
 
 def _large_capture(pkg: Package, ctx: RuleContext, lit: Node) -> tuple[Node, object, int] | None:
@@ -360,6 +527,8 @@ def _stored_long_lived(pkg: Package, call: Node) -> tuple[str, str, str] | None:
     from goretain.rules.subslice import long_lived_place
 
     p = up(call)
+    if p is not None and p.type == "literal_element":
+        return _package_literal_field(pkg, p)
     if p is None or p.type != "expression_list" or p.parent is None:
         return None
     stmt = p.parent
@@ -382,6 +551,26 @@ def _stored_long_lived(pkg: Package, call: Node) -> tuple[str, str, str] | None:
     word = text(left.child_by_field_name("field")) if left is not None and left.type == "selector_expression" \
         else text(left)
     return place, text(lefts[0]), word
+
+
+def _package_literal_field(pkg: Package, elem: Node) -> tuple[str, str, str] | None:
+    """``var x = &S{t: time.NewTicker(d)}`` at package level: (where, label, field)."""
+    fname = struct_key(pkg, elem)[0]
+    lit = elem.parent.parent.parent if elem.parent is not None and elem.parent.parent is not None else None
+    if not fname or lit is None or lit.type != "composite_literal":
+        return None
+    v = up(lit)
+    if v is not None and v.type == "unary_expression":
+        v = up(v)
+    spec = v.parent if v is not None and v.type == "expression_list" else None
+    top = spec.parent if spec is not None else None
+    if spec is None or spec.type != "var_spec" or top is None or top.type != "var_declaration" \
+            or top.parent is None or top.parent.type != "source_file":
+        return None
+    names = spec.children_by_field_name("name")
+    if len(names) != 1:
+        return None
+    return f"field {fname} of package-level {text(names[0])}", f"{text(names[0])}.{fname}", fname
 
 
 def _stopped_or_handed_off(pkg: Package, word: str, is_field: bool) -> bool:

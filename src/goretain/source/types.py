@@ -259,6 +259,7 @@ STDLIB_METHODS: dict[str, tuple[GoType, ...]] = {
     "database/sql.DB.Begin": (_p("database/sql", "Tx"), _ERR),
     "database/sql.DB.BeginTx": (_p("database/sql", "Tx"), _ERR),
     "database/sql.DB.Conn": (_p("database/sql", "Conn"), _ERR),
+    "database/sql.Conn.BeginTx": (_p("database/sql", "Tx"), _ERR),
     "database/sql.Tx.Query": (_p("database/sql", "Rows"), _ERR),
     "database/sql.Tx.QueryContext": (_p("database/sql", "Rows"), _ERR),
     "database/sql.Tx.Prepare": (_p("database/sql", "Stmt"), _ERR),

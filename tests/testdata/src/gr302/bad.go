@@ -24,7 +24,7 @@ func discarded(parent context.Context) context.Context {
 func neverCalled(parent context.Context) {
 	ctx, cancel := context.WithCancel(parent) // want "GR302"
 	_ = cancel == nil
-	<-ctx.Done()
+	_ = ctx.Value("k")
 }
 
 func overwritten(parent context.Context) {

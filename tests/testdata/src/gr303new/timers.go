@@ -109,3 +109,13 @@ func localTimer() {
 	t := time.NewTimer(time.Second)
 	<-t.C
 }
+
+// A ticker in a field of a package-level composite literal, never stopped.
+type clock struct{ clk *time.Ticker }
+
+var defaultClock = &clock{clk: time.NewTicker(time.Second)} // want "GR303"
+
+func (c *clock) ticks() <-chan time.Time { return c.clk.C }
+
+// The same struct made per call: collected with its owner in 1.23+.
+func newClock() *clock { return &clock{clk: time.NewTicker(time.Second)} }

@@ -8,12 +8,68 @@ type Report struct {
 	Rows [4096]int64
 }
 
+// Every other case leaves the loop: at most one timer is pending at a time.
 func pollAfter(stop <-chan struct{}, work func()) {
 	for {
 		select {
 		case <-stop:
 			return
+		case <-time.After(time.Minute):
+			work()
+		}
+	}
+}
+
+// A message case that loops again: each message leaves a timer behind for a minute.
+func consumeIdle(in <-chan string, handle func(string)) {
+	for {
+		select {
+		case msg := <-in:
+			handle(msg)
 		case <-time.After(time.Minute): // want "GR303"
+			return
+		}
+	}
+}
+
+// A message case that leaves only when the channel is closed still loops on messages.
+func consumeUntilClosed(in <-chan string, stop <-chan struct{}, handle func(string)) {
+	for {
+		select {
+		case <-stop:
+			return
+		case msg, ok := <-in:
+			if !ok {
+				return
+			}
+			handle(msg)
+		case <-time.After(time.Second): // want "GR303"
+			handle("")
+		}
+	}
+}
+
+// A plain break leaves the select, not the loop.
+func retryAfter(stop <-chan struct{}, try func() bool) {
+	for !try() {
+		select {
+		case <-stop:
+			break
+		case <-time.After(time.Second): // want "GR303"
+		}
+	}
+}
+
+// Both other cases leave the loop (labelled break, panic).
+func waitOrFail(stop, fail <-chan struct{}, work func()) {
+loop:
+	for {
+		select {
+		case <-stop:
+			break loop
+		case <-fail:
+			panic("failed")
+		case <-time.After(time.Minute):
 			work()
 		}
 	}
@@ -151,4 +207,19 @@ func timerWaitedOut(n int) {
 		t := time.NewTimer(time.Millisecond)
 		<-t.C
 	}
+}
+
+// Two rounds at most: two timers, not a pile-up.
+func waitBoth(errc <-chan error) error {
+	for i := 0; i < 2; i++ {
+		select {
+		case err := <-errc:
+			if err != nil {
+				return err
+			}
+		case <-time.After(time.Second):
+			return nil
+		}
+	}
+	return nil
 }

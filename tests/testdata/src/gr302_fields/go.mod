@@ -1,0 +1,3 @@
+module example.com/gr302_fields
+
+go 1.22

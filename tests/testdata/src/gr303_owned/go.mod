@@ -1,0 +1,3 @@
+module example.com/gr303_owned
+
+go 1.21
