@@ -10,6 +10,7 @@ from tree_sitter import Node
 
 from goretain.findings import Finding, Related
 from goretain.rules.base import RuleContext
+from goretain.rules.chan_meta import META
 from goretain.rules.chan_ops import (
     blocking,
     called_now,
@@ -20,6 +21,7 @@ from goretain.rules.chan_ops import (
     func_of,
     repeats,
     sends_bound,
+    with_make,
 )
 from goretain.rules.chanflow import (
     RANGE,
@@ -33,11 +35,11 @@ from goretain.rules.chanflow import (
     in_loop,
     select_of,
 )
-from goretain.rules.flow import own_descendants, terminates
+from goretain.rules.flow import own_descendants, statements_after, terminates
 from goretain.rules.sync_summary import callee
 from goretain.source.package import Package
 from goretain.source.scope import Binding
-from goretain.source.syntax import contains, descendants, expr_list, strip_parens
+from goretain.source.syntax import call_args, contains, descendants, expr_list, strip_parens
 
 
 def generator_abandoned(pkg: Package, ctx: RuleContext, c: Chan) -> Iterator[Finding]:
@@ -52,13 +54,23 @@ def generator_abandoned(pkg: Package, ctx: RuleContext, c: Chan) -> Iterator[Fin
     if fn is None or gen is None or not sends or c.of(RECV, RANGE):
         return
     loops: list[Op] = []
+    guards: set[int] = set()  # the maker's ctx parameters the sends give up on
     for s in sends:
         g = goroutine_of(s.site)
-        if g is None or (func_of(g) or g).id != fn.id or not blocking(s):
-            return  # the maker sends itself, or a send can give up: not this shape
+        if g is None or (func_of(g) or g).id != fn.id:
+            return  # the maker sends itself: not this shape
+        if not blocking(s):
+            k = _ctx_only(pkg, s, fn)
+            if k < 0:
+                return  # a send that can give up on something else
+            guards.add(k)
         if (repeats(s, g, c.make) or _in_callback(s, g)) and (c.cap == 0 or sends_bound(pkg, s, g) > c.cap):
             loops.append(s)
     idx = _result_index(c)
+    if guards:
+        if len(guards) == 1 and loops and all(not blocking(s) and not _final(s) for s in sends):
+            yield from _ctx_not_cancelled(pkg, ctx, c, fn, gen, loops, idx, guards.pop())
+        return
     found = next((a for call in _calls_of(pkg, fn, gen) if (a := _abandons(pkg, call, idx)) is not None), None) if loops else None
     if found is None:
         return
@@ -76,6 +88,94 @@ def generator_abandoned(pkg: Package, ctx: RuleContext, c: Chan) -> Iterator[Fin
             fix=f"pass a ctx (or done channel) to {gen} and select on ctx.Done() next to the send, cancelling it when "
                 "the caller stops early; or drain the channel before leaving",
         )
+
+
+def _ctx_not_cancelled(pkg: Package, ctx: RuleContext, c: Chan, fn: Node, gen: str, loops: list[Op], idx: int,
+                       k: int) -> Iterator[Finding]:
+    """The producer gives up only when the ctx passed to the generator ends, but a caller
+    passes a ctx it does not cancel itself (its own caller's, or a background one) and stops
+    receiving early on another path: the producer waits until that ctx ends, maybe never."""
+    for call in _calls_of(pkg, fn, gen):
+        args = call_args(call)
+        arg = strip_parens(args[k]) if k < len(args) else None
+        if arg is None or not _uncancelled(pkg, arg):
+            continue
+        found = _abandons(pkg, call, idx, pkg.text(arg))
+        if found is None:
+            continue
+        exit_, recv, how = found
+        caller = func_name(func_of(exit_))
+        given = pkg.text(arg)
+        ends = ("forever: that context is never cancelled" if arg.type != "identifier" else
+                f"until {caller}'s own caller cancels {given}, maybe never")
+        yield ctx.finding(
+            META, pkg, call,
+            f"{caller}() {how} (line {exit_.start_point[0] + 1}) without cancelling {given}, the context it gives "
+            f"{gen}(); the goroutine started by {gen}() gives up its send on {c.name} ({chan_desc(c)}) only when that "
+            f"context ends, so it blocks with everything it references {ends}",
+            symbol=f"{c.name}:{gen}:ctx",
+            related=with_make(pkg, c, [Related(pkg.location(exit_), "the caller stops receiving here"),
+                                       Related(pkg.location(loops[0].node), "the producer's send, which waits for the context"),
+                                       Related(pkg.location(recv), f"receives from the channel {gen}() returns")]),
+            fix=f"derive `ctx, cancel := context.WithCancel({given})` with `defer cancel()` in {caller} and pass that "
+                f"to {gen}, or drain the channel before leaving",
+        )
+
+
+def _final(s: Op) -> bool:
+    """Is the send followed by a return (the producer's last value, e.g. an error): a
+    consumer that stops on such a value leaves nothing behind."""
+    stmt = s.select if s.select is not None else s.node
+    after = next(iter(statements_after(stmt)), None)
+    return after is not None and after.type == "return_statement"
+
+
+def _uncancelled(pkg: Package, arg: Node) -> bool:
+    """A context argument its caller cannot cancel: the caller's own parameter, or
+    ``context.Background()`` / ``context.TODO()``."""
+    if arg.type == "identifier":
+        b = pkg.resolve(arg)
+        return isinstance(b, Binding) and b.kind == "param"
+    return pkg.text(arg) in ("context.Background()", "context.TODO()")
+
+
+def _ctx_only(pkg: Package, s: Op, fn: Node) -> int:
+    """The index of the maker's ``context.Context`` parameter when the send's select gives
+    up only on ``<-ctx.Done()`` (returning), else -1."""
+    if s.select is None or not s.alternatives:
+        return -1
+    k = -1
+    for alt in s.alternatives:
+        comm = alt.child_by_field_name("communication") if alt.type == "communication_case" else None
+        u = next(iter(descendants(comm, "unary_expression")), None) if comm is not None else None
+        call = strip_parens(u.child_by_field_name("operand")) if u is not None else None
+        sel = strip_parens(call.child_by_field_name("function")) if call is not None and call.type == "call_expression" else None
+        if sel is None or sel.type != "selector_expression" or pkg.text(sel.child_by_field_name("field")) != "Done":
+            return -1
+        x = strip_parens(sel.child_by_field_name("operand"))
+        b = pkg.resolve(x) if x is not None and x.type == "identifier" else None
+        if not isinstance(b, Binding) or b.kind != "param" or b.func is None or b.func.id != fn.id:
+            return -1
+        if not pkg.type_of(x).is_named("context", "Context"):
+            return -1
+        i = _param_index(fn, b.ident)
+        if i < 0 or (k >= 0 and i != k) or not own_descendants(alt, "return_statement"):
+            return -1
+        k = i
+    return k
+
+
+def _param_index(fn: Node, ident: Node) -> int:
+    params = fn.child_by_field_name("parameters")
+    i = 0
+    for p in params.named_children if params is not None else []:
+        if p.type not in ("parameter_declaration", "variadic_parameter_declaration"):
+            continue
+        for n in p.children_by_field_name("name") or [None]:
+            if n is not None and n.id == ident.id:
+                return i
+            i += 1
+    return -1
 
 
 def _generator_name(pkg: Package, fn: Node) -> str | None:
@@ -143,9 +243,10 @@ def _calls_of(pkg: Package, fn: Node, name: str) -> Iterator[Node]:
                 yield p
 
 
-def _abandons(pkg: Package, call: Node, idx: int) -> tuple[Node, Node, str] | None:
+def _abandons(pkg: Package, call: Node, idx: int, ctx_name: str = "") -> tuple[Node, Node, str] | None:
     """Where a caller stops receiving from the channel ``call`` returns (result ``idx``)
-    before it is closed: (exit, its receive, how); None when it drains it or hands it on."""
+    before it is closed: (exit, its receive, how); None when it drains it or hands it on.
+    With ``ctx_name``, exits taken because that context ended do not count."""
     use: Node = call
     p = _up(call)
     if p is not None and p.type == "expression_list" and p.parent is not None and p.parent.type == "short_var_declaration":
@@ -168,7 +269,7 @@ def _abandons(pkg: Package, call: Node, idx: int) -> tuple[Node, Node, str] | No
         loop = p.parent
         body = loop.child_by_field_name("body")
         for n in own_descendants(body, "return_statement", "break_statement") if body is not None else []:
-            if n.type == "return_statement" or terminates(n, loop):
+            if (n.type == "return_statement" or terminates(n, loop)) and not _on_ctx(n, loop, ctx_name):
                 return n, p, f"can {'return' if n.type == 'return_statement' else 'break'} out of its range"
         return None
     if p.type == "unary_expression" and pkg.text(p.child_by_field_name("operator")) == "<-":
@@ -177,8 +278,26 @@ def _abandons(pkg: Package, call: Node, idx: int) -> tuple[Node, Node, str] | No
         if loop is None:
             return p, p, "takes a single value"
         out = _other_case_exit(p, loop)
-        return (out, p, "leaves its receive loop on another select case") if out is not None else None
+        if out is None or _on_ctx(out, loop, ctx_name):
+            return None
+        return out, p, "leaves its receive loop on another select case"
     return None
+
+
+def _on_ctx(n: Node, stop: Node, ctx_name: str) -> bool:
+    """Is the exit ``n`` taken under a test of the context ``ctx_name`` (``if ctx.Err() != nil``,
+    ``case <-ctx.Done():``)? Then that context has ended and the producer gives up too."""
+    if not ctx_name:
+        return False
+    word = re.compile(rb"\b" + re.escape(ctx_name.encode()) + rb"\b")
+    cur = n.parent
+    while cur is not None and cur.id != stop.id:
+        head = cur.child_by_field_name("condition") if cur.type == "if_statement" else (
+            cur.child_by_field_name("communication") if cur.type == "communication_case" else None)
+        if head is not None and word.search(head.text or b""):
+            return True
+        cur = cur.parent
+    return False
 
 
 def _other_case_exit(recv: Node, loop: Node) -> Node | None:

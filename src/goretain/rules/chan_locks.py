@@ -10,7 +10,7 @@ from tree_sitter import Node
 from goretain.findings import Finding, Related
 from goretain.rules.base import RuleContext
 from goretain.rules.chan_meta import META
-from goretain.rules.chan_ops import blocking, func_of
+from goretain.rules.chan_ops import blocking, func_of, with_make
 from goretain.rules.chanflow import CLOSE, RANGE, RECV, SEND, Chan, Op, in_loop
 from goretain.rules.flow import own_descendants
 from goretain.rules.lock_ops import receiver_name
@@ -56,9 +56,9 @@ def held_while_waiting(pkg: Package, ctx: RuleContext, chans: Iterable[Chan]) ->
                 f"goroutine holds {held.key} while it waits to {verb} {c.name}, but every {who} must lock "
                 f"{held.cls} first (line {first.start_point[0] + 1}): both block forever",
                 symbol=f"{c.name}:{o.kind}:{held.key}",
-                related=[Related(pkg.location(held.call), f"{held.key} locked here"),
-                         Related(pkg.location(first), f"the {who} locks {held.cls} here"),
-                         Related(pkg.location(partners[0].node), f"the {who}'s operation")],
+                related=with_make(pkg, c, [Related(pkg.location(held.call), f"{held.key} locked here"),
+                                           Related(pkg.location(first), f"the {who} locks {held.cls} here"),
+                                           Related(pkg.location(partners[0].node), f"the {who}'s operation")]),
                 fix=f"release {held.key} before the channel operation, or select on it with a done channel",
             )
 

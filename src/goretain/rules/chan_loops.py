@@ -179,7 +179,7 @@ def _value_guarded(pkg: Package, n: Node, loop: Node, received: set[int], partne
 
 def _buffer_hint(c: Chan, gs: list[Node]) -> str:
     elem = ""
-    args = call_args(c.make) if c.make is not None else []
+    args = call_args(c.made) if c.made is not None else []
     if args:
         elem = (args[0].text or b"").decode("utf-8", "replace")
     for g in gs:

@@ -31,7 +31,13 @@ META = RuleMeta(
         "a goroutine ranging over a field channel that the type's Close/Stop never closes; a goroutine "
         "ranging over a channel that is closed only at the end of the producer, which can `return` "
         "first (close it in a defer); a generator (returns a channel its goroutine fills with bare "
-        "sends) whose caller stops ranging early (pass a ctx/done channel and select on it, or drain)."
+        "sends) whose caller stops ranging early (pass a ctx/done channel and select on it, or drain); "
+        "a generator whose producer gives up only on the ctx it was given, while its caller stops "
+        "ranging early and passed its own caller's ctx (or a background one) instead of a derived "
+        "`WithCancel` it cancels. A channel made by a same-package helper (`func newErrc() chan error "
+        "{ return make(chan error) }`) counts as made at the call, with the helper's capacity. Each "
+        "finding names where the channel is made; sends of one channel that block for the same reason "
+        "are one finding."
     ),
     bad=(
         "package p\n\n"

@@ -99,7 +99,7 @@ def func_name(fn: Node | None) -> str:
 
 def chan_desc(c: Chan) -> str:
     """``c`` for messages: "an unbuffered chan T" or "a chan T with room for N"."""
-    args = call_args(c.make) if c.make is not None else []
+    args = call_args(c.made) if c.made is not None else []
     t = (args[0].text or b"").decode("utf-8", "replace") if args else "chan"
     return f"an unbuffered {t}" if c.cap == 0 else f"a {t} with room for {c.cap}"
 
@@ -109,5 +109,20 @@ def chan_finding(pkg: Package, ctx: RuleContext, c: Chan, o: Op, message: str, r
     rel = list(related)
     if o.node.id != o.site.id:
         rel.insert(0, Related(pkg.location(o.node), f"the {o.kind} on the parameter happens here"))
-    return ctx.finding(META, pkg, o.site, message, symbol=f"{c.name}:{o.kind}", related=rel, fix=fix)
+    return ctx.finding(META, pkg, o.site, message, symbol=f"{c.name}:{o.kind}", related=with_make(pkg, c, rel), fix=fix)
+
+
+def made_here(pkg: Package, c: Chan) -> list[Related]:
+    """Where ``c`` is made (the helper's ``make`` too), as related locations."""
+    out = [Related(pkg.location(c.made), "channel made here")] if c.made is not None else []
+    if c.origin is not None and c.make is not None:
+        out.append(Related(pkg.location(c.make), f"{c.name} gets the channel from this call"))
+    return out
+
+
+def with_make(pkg: Package, c: Chan, related: list[Related]) -> list[Related]:
+    """``related`` plus where the channel is made (the fix of a stranded operation usually
+    changes the make: a buffer), unless it is already there."""
+    have = {(r.location.path, r.location.line) for r in related}
+    return related + [r for r in made_here(pkg, c) if (r.location.path, r.location.line) not in have]
 

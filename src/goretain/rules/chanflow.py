@@ -12,7 +12,9 @@ returns a channel field receive-only (``func (s *T) Done() <-chan struct{} { ret
 is a getter: receiving from its result counts as receiving from the field. The elements of
 a ``[]chan T`` field, reached by ``for _, ch := range s.chans``, are one channel ``chans[]``.
 ``never_fed`` / ``never_fed_case`` tell when nothing in the package can ever feed a channel
-(no send, no close, no hand-off): a select case on it never fires.
+(no send, no close, no hand-off): a select case on it never fires. A local set from a
+same-package helper whose every return is ``make(chan ...)`` is tracked like a make: ``make``
+is then the call and ``origin`` the helper's make (its type and capacity).
 
 Everything is computed once per package with tree-sitter queries.
 """
@@ -69,6 +71,14 @@ class Chan:
     exposed: bool = False  # a method hands it out receive-only: receivers may be anywhere
     # A local whose only escape is being returned by its maker (a generator): those returns.
     returned: list[Node] = field(default_factory=list)
+    # The ``make(chan ...)`` itself when a same-package helper makes the channel (``make`` is
+    # then the call of the helper, where the channel appears in the analysed function).
+    origin: Node | None = None
+
+    @property
+    def made(self) -> Node | None:
+        """The ``make(chan ...)`` expression: its type and capacity."""
+        return self.origin or self.make
 
     @property
     def local(self) -> bool:
@@ -212,6 +222,7 @@ class Collector:
         self._elem_aliases: dict[Binding, object] = {}
         self._summaries: dict[int, dict[int, list[Op]]] = {}
         self._idents: dict[int, dict[str, list[Node]]] = {}  # top-level function -> name -> identifiers
+        self._chan_methods: set[str] | None = None  # methods whose result is a channel
 
     # Which channel an expression names.
     def key_of(self, expr: Node | None) -> tuple[object, str] | None:
@@ -305,8 +316,32 @@ class Collector:
         if v is not None:
             c.make = v
             c.cap = _cap_of(self.pkg, v)
+            return
+        call, makes = self._helper_made(b)
+        if call is not None and makes:
+            c.make, c.origin = call, makes[0]
+            caps = {_cap_of(self.pkg, m) for m in makes}
+            c.cap = caps.pop() if len(caps) == 1 else UNKNOWN_CAP
         else:
             c.escapes = True  # a parameter, a copy of another channel, a call result: partners unknown
+
+    def _helper_made(self, b: Binding) -> tuple[Node | None, list[Node]]:
+        """``ch := newChan()`` where the same-package function's every return is a fresh
+        ``make(chan ...)``: (the call, those makes); the channel is as local as a make."""
+        v = strip_parens(b.values[0]) if b.kind in ("short", "var") and len(b.values) == 1 and b.index == 0 else None
+        fn = strip_parens(v.child_by_field_name("function")) if v is not None and v.type == "call_expression" else None
+        if fn is None:
+            return None, []
+        if fn.type == "selector_expression":
+            if self._chan_methods is None:  # resolving a method costs a type: only for names that may fit
+                self._chan_methods = {m for ms in self.pkg.methods.values() for m, fd in ms.items()
+                                      if (r := fd.node.child_by_field_name("result")) is not None and r.type == "channel_type"}
+            if text(fn.child_by_field_name("field")) not in self._chan_methods:
+                return None, []
+        elif fn.type != "identifier":
+            return None, []
+        fd = self._callee(v)
+        return (v, _returned_makes(fd)) if fd is not None else (None, [])
 
     def run(self) -> PackageChans:
         pkg = self.pkg
@@ -365,7 +400,8 @@ class Collector:
                 right = n.child_by_field_name("right")
                 k = self.key_of(right)
                 # A local that is not made here escapes anyway: no need for its type.
-                if k is not None and (not isinstance(k[0], Binding) or _made_value(k[0]) is not None):
+                if k is not None and (not isinstance(k[0], Binding) or _made_value(k[0]) is not None
+                                      or self._helper_made(k[0])[1]):
                     self._op(RANGE, n, right)
             else:
                 self._call(n)
@@ -738,6 +774,22 @@ def _made_binding(pkg: Package, mk: Node) -> Binding | None:
     left = expr_list(decl.child_by_field_name("left"))
     b = pkg.resolve(left[0]) if len(left) == 1 and left[0].type == "identifier" else None
     return b if isinstance(b, Binding) and _made_value(b) is not None else None
+
+
+def _returned_makes(fd: FuncDecl) -> list[Node]:
+    """The ``make(chan ...)`` of every return of ``fd`` (one result, no nested literal's
+    returns), or [] when some return gives anything else."""
+    body, res = fd.body, fd.node.child_by_field_name("result")
+    if body is None or res is None or res.type != "channel_type" or b"make(chan" not in (body.text or b""):
+        return []
+    out: list[Node] = []
+    for r in own_descendants(body, "return_statement"):
+        vals = expr_list(r.named_children[0]) if r.named_children else []
+        v = strip_parens(vals[0]) if len(vals) == 1 else None
+        if v is None or not is_make_chan(v):
+            return []
+        out.append(v)
+    return out
 
 
 def _made_value(b: Binding) -> Node | None:

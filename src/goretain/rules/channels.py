@@ -35,7 +35,14 @@ and everything it references forever. For each channel the package can name (see
   that started it (or the goroutine that closes it) can ``return`` before its plain close;
 - a generator (a function that makes a channel, starts a goroutine sending on it in a loop
   with bare sends, and returns it) whose caller in the package stops receiving early: a
-  return/break out of its range, a select case that leaves its receive loop, one receive.
+  return/break out of its range, a select case that leaves its receive loop, one receive;
+  also when the sends give up only on the generator's ctx parameter and that caller passes a
+  ctx it does not cancel (its own parameter, ``context.Background()``).
+
+A channel made by a same-package helper whose every return is ``make(chan T[, n])`` counts as
+made at the call (``chanflow``). Every finding names the make as a related location (the
+usual fix is a buffer there), and the findings of one channel with the same message are
+merged into the first, the other operations becoming related locations.
 
 The finding points at the blocking operation (or, when the operation is in a callee,
 at the call inside the goroutine) with the partner or the path that skips it as related.
@@ -54,7 +61,7 @@ and ``chanflow`` the channel model.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from tree_sitter import Node
 
@@ -119,18 +126,38 @@ def check(pkg: Package, ctx: RuleContext) -> Iterator[Finding]:
         yield f
     for c in table.chans.values():
         if c.returned and c.make is not None:
-            for f in generator_abandoned(pkg, ctx, c):
+            for f in merged(generator_abandoned(pkg, ctx, c)):
                 seen.add(f.location.line * 1000 + f.location.column)
                 yield f
         if c.escapes or c.make is None:
             continue
+        found: list[Finding] = []
         for f in (*_check_chan(pkg, ctx, c), *receiver_gone(pkg, ctx, c), *partner_returns(pkg, ctx, c),
                   *never_fed_waits(pkg, ctx, c), *senders_give_up(pkg, ctx, c), *receiver_quits(pkg, ctx, c),
                   *wait_before_drain(pkg, ctx, c), *closed_late(pkg, ctx, c)):
             key = f.location.line * 1000 + f.location.column
             if key not in seen:
                 seen.add(key)
-                yield f
+                found.append(f)
+        yield from merged(found)
+
+
+def merged(findings: Iterable[Finding]) -> list[Finding]:
+    """One finding per channel and shape: operations of one channel that block for the same
+    reason (the same message) become related locations of the first one."""
+    groups: dict[str, list[Finding]] = {}
+    for f in findings:
+        groups.setdefault(f.message, []).append(f)
+    out: list[Finding] = []
+    for same in groups.values():
+        same.sort(key=lambda f: (f.location.line, f.location.column))
+        first = same[0]
+        if len(same) > 1:
+            kind = first.symbol.rsplit(":", 1)[-1] or "operation"
+            more = tuple(Related(f.location, f"another {kind} with the same problem") for f in same[1:])
+            first = first.with_changes(related=first.related[:1] + more + first.related[1:])
+        out.append(first)
+    return out
 
 
 # --- goroutines -----------------------------------------------------------------------------
@@ -218,7 +245,7 @@ def _check_send(pkg: Package, ctx: RuleContext, c: Chan, s: Op, g: Node, sends: 
                             [Related(pkg.location(polls[0].node), "the only receive, in a select with a default case")],
                             fix=f"receive from {c.name} in a loop that runs while senders exist, or select on a done channel in the sender")
         return chan_finding(pkg, ctx, c, s, f"goroutine sends on {c.name} but nothing ever receives from it",
-                        [Related(pkg.location(c.make), "channel made here")] if c.make is not None else [])
+                        [])
     if any(_persistent(r, c) for r in partners) or not c.local:
         return None  # field channels: partners in other methods may be retried by their callers
     if c.cap == UNKNOWN_CAP:
@@ -277,7 +304,9 @@ def _skip_reason(pkg: Package, c: Chan, r: Op, g: Node) -> tuple[Node, str] | No
     if r.select is not None and r.alternatives:
         for alt in r.alternatives:
             if not drains(alt, c):
-                what = "timeout" if b"time." in (alt.text or b"") else "other case"
+                comm = alt.child_by_field_name("communication")
+                timer = comm is not None and (comm.text or b"").rstrip().endswith(b".C")
+                what = "timeout" if b"time." in (alt.text or b"") or timer else "other case"
                 if b"Done()" in (alt.text or b""):
                     what = "cancellation"
                 if alt.type == "default_case":
@@ -302,14 +331,14 @@ def _check_recv(pkg: Package, ctx: RuleContext, c: Chan, r: Op, g: Node, sends: 
                 return None
             return chan_finding(pkg, ctx, c, r, f"goroutine ranges over {c.name} ({chan_desc(c)}), which nothing in the package "
                             "ever closes: once its senders stop, it blocks forever with everything it references",
-                            [Related(pkg.location(c.make), "channel made here")] if c.make is not None else [],
+                            [],
                             fix=f"close({c.name}) in the owner's Close/Stop method, once nothing sends any more")
         return chan_finding(pkg, ctx, c, r, f"goroutine ranges over {c.name}, which is never closed: it blocks forever after the last value",
-                        [Related(pkg.location(c.make), "channel made here")] if c.make is not None else [],
+                        [],
                         fix=f"close({c.name}) (in a defer) when the producer is done")
     if not sends:
         return chan_finding(pkg, ctx, c, r, f"goroutine receives from {c.name}, but nothing ever sends on it or closes it",
-                        [Related(pkg.location(c.make), "channel made here")] if c.make is not None else [],
+                        [],
                         fix=f"close({c.name}) when the goroutine should stop, or select on ctx.Done()")
     if not partners or any(repeats(s, None) for s in partners) or not c.local:
         return None

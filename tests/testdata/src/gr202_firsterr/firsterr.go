@@ -118,7 +118,7 @@ func parseAllDrain(items []string) (sum int, err error) {
 func race(a, b func() (int, error)) (int, error) {
 	ch := make(chan result)
 	go func() { n, err := a(); ch <- result{n, err} }() // want "GR202"
-	go func() { n, err := b(); ch <- result{n, err} }() // want "GR202"
+	go func() { n, err := b(); ch <- result{n, err} }()
 	for i := 0; i < 2; i++ {
 		r := <-ch
 		if r.err == nil {

@@ -1,0 +1,3 @@
+module example.com/gr202_ctxgen
+
+go 1.22

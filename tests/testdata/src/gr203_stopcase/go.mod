@@ -1,0 +1,3 @@
+module example.com/gr203_stopcase
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/gr203_tickrange
+
+go 1.23
