@@ -19,12 +19,12 @@ from goretain.rules.chanflow import (
     SEND,
     Chan,
     Op,
-    _unattributed_feed,
     exits,
     goroutine_of,
     in_loop,
     never_fed,
     never_fed_case,
+    unattributed_feed,
 )
 from goretain.rules.flow import own_descendants, terminates
 from goretain.source.package import Package
@@ -37,7 +37,7 @@ def never_closed(pkg: Package, c: Chan, r: Op) -> bool:
     unexported, made here, never handed out, no close (not even an unattributed one)."""
     if c.exposed or c.of(CLOSE) or any(o.kind == "handoff" for o in c.ops) or r.node.id != r.site.id:
         return False
-    if not isinstance(c.key, tuple) or _unattributed_feed(pkg, str(c.key[2])) or _lifetime(r.node):
+    if not isinstance(c.key, tuple) or unattributed_feed(pkg, str(c.key[2])) or _lifetime(r.node):
         return False
     # Only for a type with a shutdown method: its author means the goroutine to end (a
     # type without one may be a program-lifetime singleton).

@@ -861,7 +861,7 @@ def never_fed(pkg: Package, c: Chan) -> bool:
     if c.of(SEND, CLOSE) or any(o.kind == "handoff" for o in c.ops):
         return False
     if isinstance(c.key, tuple):
-        return not _unattributed_feed(pkg, str(c.key[2]))
+        return not unattributed_feed(pkg, str(c.key[2]))
     return isinstance(c.key, Binding)
 
 
@@ -880,7 +880,7 @@ def never_fed_case(pkg: Package, case: Node) -> Chan | None:
     return None
 
 
-def _unattributed_feed(pkg: Package, fname: str) -> bool:
+def unattributed_feed(pkg: Package, fname: str) -> bool:
     """Is there a ``close(...fname)`` or ``...fname <-`` the channel table did not record?"""
     word = re.escape(fname).encode()
     fed = re.compile(rb"close\([^()]*\b" + word + rb"\)|\b" + word + rb"\s*<-")

@@ -64,9 +64,6 @@ from goretain.source.syntax import FUNC_KINDS, contains, descendants, strip_pare
 
 __all__ = ["META", "check", "goroutine_of"]
 
-# channels.py imports the receiver helper under its old name.
-_receiver_name = receiver_name
-
 
 @register(META)
 def check(pkg: Package, ctx: RuleContext) -> Iterator[Finding]:
