@@ -44,7 +44,9 @@ META = RuleMeta(
         "A goroutine keeps every variable its closure captured reachable until the goroutine "
         "exits. When a long-running goroutine (an unbounded `for`, a `for range` over a channel, "
         "a `select` loop, `http.ListenAndServe`) captures a large object - a struct with big "
-        "inline arrays, a struct whose slice field holds a large buffer, an `*http.Request` with "
+        "inline arrays, a struct whose slice field holds a large buffer (a big `make`, or a whole "
+        "file or body from `os.ReadFile`/`io.ReadAll` set in a literal or constructor, also through "
+        "a local variable), an `*http.Request` with "
         "its headers, body and form data - but only reads a few small fields of it, the whole "
         "object stays in memory for the goroutine's lifetime. Copy the fields the goroutine "
         "needs into parameters of the goroutine's function so the object can be collected. "
@@ -387,7 +389,9 @@ def _buffer_fields(
             continue
         for n in descendants(f.root, "keyed_element", "assignment_statement"):
             for fname, value, owner in _field_stores(n, slice_fields):
-                what = _big_alloc(pkg, ctx, value)
+                if value.type == "identifier" and not _alloc_before(f.src, value):
+                    continue
+                what = _big_alloc(pkg, ctx, _through_local(pkg, value))
                 if what and fname not in out and _owner_is(pkg, owner, tname):
                     out[fname] = (value, what)
     return out
@@ -401,9 +405,50 @@ def _owner_is(pkg: Package, owner: Node, tname: str) -> bool:
     return base.kind == "named" and not base.pkg and base.name == tname
 
 
+_ALLOC_WORDS = (b"make(", b"ReadFile(", b"ReadAll(")
+
+
+def _alloc_before(src: bytes, ident: Node) -> bool:
+    """Syntax-only pre-check for _through_local: does the function holding ident allocate
+    or read a buffer before it?"""
+    top = ident
+    while top.parent is not None and top.parent.type != "source_file":
+        top = top.parent
+    return any(src.find(w, top.start_byte, ident.start_byte) >= 0 for w in _ALLOC_WORDS)
+
+
+def _through_local(pkg: Package, value: Node) -> Node:
+    """The call a local variable was bound to (``b, err := os.ReadFile(p)``; ``T{Data: b}``):
+    the field then holds what that call returned. Anything else is returned as is."""
+    if value.type != "identifier":
+        return value
+    b = pkg.resolve(value)
+    if not isinstance(b, Binding) or b.kind not in ("short", "var") or not b.values:
+        return value
+    v = strip_parens(b.values[0] if len(b.values) == 1 else (b.values[b.index] if b.index < len(b.values) else None))
+    if v is None or v.type != "call_expression" or (len(b.values) == 1 and b.index > 0):
+        return value  # only the first result of a call is the buffer
+    return v if not _reassigned(pkg, b, value) else value
+
+
+def _reassigned(pkg: Package, b: Binding, use: Node) -> bool:
+    """Is the local assigned again before ``use`` (then it may hold something else)?"""
+    fn = b.func
+    if fn is None:
+        return True
+    for a in descendants(fn, "assignment_statement"):
+        if a.start_byte >= use.start_byte:
+            break
+        for t in expr_list(a.child_by_field_name("left")):
+            t = strip_parens(t)
+            if t is not None and t.type == "identifier" and text(t) == b.name and pkg.resolve(t) is b:
+                return True
+    return False
+
+
 def _field_stores(n: Node, fields: frozenset[str]) -> Iterable[tuple[str, Node, Node]]:
     """(field, value, owner) for ``T{f: v}`` elements and ``x.f = v`` assignments whose
-    field is one of ``fields`` and whose value is a call (syntax only)."""
+    field is one of ``fields`` and whose value is a call or a local variable (syntax only)."""
     if n.type == "keyed_element":
         kids = [c for c in n.named_children if c.type != "comment"]
         lit = n.parent.parent if n.parent is not None else None
@@ -411,7 +456,7 @@ def _field_stores(n: Node, fields: frozenset[str]) -> Iterable[tuple[str, Node, 
             return
         value = _unwrap(kids[1])
         owner = lit.child_by_field_name("type")
-        if value.type == "call_expression" and owner is not None:
+        if value.type in ("call_expression", "identifier") and owner is not None:
             yield text(kids[0]), value, owner
         return
     lefts = expr_list(n.child_by_field_name("left"))
@@ -422,7 +467,7 @@ def _field_stores(n: Node, fields: frozenset[str]) -> Iterable[tuple[str, Node, 
             continue
         value = rights[i] if len(rights) == len(lefts) else (rights[0] if len(rights) == 1 and i == 0 else None)
         owner = left.child_by_field_name("operand")
-        if value is not None and value.type == "call_expression" and owner is not None:
+        if value is not None and value.type in ("call_expression", "identifier") and owner is not None:
             yield text(left.child_by_field_name("field")), value, owner
 
 

@@ -1,7 +1,8 @@
 """GR103: long-lived slices and value-keyed maps that grow on every request and never shrink.
 
 The long-lived targets come from ``longlived`` (package-level vars, fields of structs a
-package-level var holds). For slices every mention is classified:
+package-level var or an object serving HTTP requests holds). For slices every mention is
+classified:
 
 - grow: ``x = append(x, ...)``;
 - shrink: any other assignment to x (``x = x[:0]``, ``x = x[n:]``, ``x = nil``,
@@ -15,7 +16,8 @@ unbounded (from the request, a time stamp, a per-call ID, a received value).
 
 Either way the growth must happen on a path that runs again and again: an HTTP handler,
 a function taking a request or connection, the body of an unbounded loop (``for {}``,
-``for range ch``), or an unexported function those call. Init-time code, ``Register...``
+``for range ch``), or a function those call (``Paths`` in ``longlived``; an exported one
+only through calls that resolve to it). Init-time code, ``Register...``
 functions, constructors filling a fresh object and ``main`` outside loops do not count.
 """
 
@@ -23,29 +25,27 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 
 from tree_sitter import Node
 
 from goretain.findings import Confidence, Finding, Related, Severity
 from goretain.rules import maps
 from goretain.rules.base import RuleContext, RuleMeta, register
-from goretain.rules.flow import unbounded_loop
 from goretain.rules.longlived import (
     HANDOFF,
     INSERT,
     READ,
     RESET,
     Model,
+    Paths,
     Target,
     _build,
-    _callers,
+    _enclosing_fn,
     _fresh_object,
     _holder_assigned,
     _init_time,
     _is_init_assign,
     _is_left,
-    _is_request_type,
     _local_underlying,
     _occurrences,
     _per_request_key,
@@ -58,14 +58,12 @@ from goretain.rules.longlived import (
 from goretain.source.package import Package, VarDecl
 from goretain.source.scope import Binding
 from goretain.source.syntax import (
-    FUNC_KINDS,
     call_args,
     call_name,
     descendants,
     expr_list,
     strip_parens,
     text,
-    word_nodes,
 )
 from goretain.source.types import GoType
 
@@ -80,12 +78,15 @@ GR103 = RuleMeta(
     confidence=Confidence.MEDIUM,
     docs="""
 A slice or map held by a package-level variable (directly, or as a field of a struct that
-a package-level variable holds) lives as long as the process, and so does everything
-appended to it. When a function that runs again and again - an HTTP handler, a function
-serving a connection, the body of a `for {}` or `for range ch` loop, or a helper they
-call - does `x = append(x, v)` and nothing in the package ever truncates, resets or
-replaces x (`x = x[:0]`, `x = x[n:]`, `x = nil`, `x = slices.Delete(x, ...)`, a new
-slice), the slice grows with traffic until the process is killed.
+a package-level variable holds) or by an object serving HTTP requests (the receiver of a
+handler method or of a middleware's handler, and the structs its fields and maps hold)
+lives as long as the process, and so does everything appended to it. When a function
+that runs again and again - an HTTP handler, a function serving a connection, the body of
+a `for {}` or `for range ch` loop, or a function or method they call here (the
+`Default.Add(...)` a handler calls) - does `x = append(x, v)` and nothing in the package
+ever truncates, resets or replaces x (`x = x[:0]`, `x = x[n:]`, `x = nil`,
+`x = slices.Delete(x, ...)`, a new slice), the slice grows with traffic until the
+process is killed.
 
 Maps keyed by values are reported when GR101 does not already report them, the insert
 runs on such a path and the key is unbounded: derived from the request, a time stamp, a
@@ -130,157 +131,12 @@ func handle(w http.ResponseWriter, r *http.Request) {
 )
 
 SLICE = "slice"
-# Calls a serving loop blocks in between passes.
-_WAITS = frozenset({"Accept", "AcceptTCP", "AcceptUnix", "ReadRequest", "ReadMessage", "ReadMsg", "ReadFrom",
-                    "ReadFromUDP", "ReadMsgUDP", "Recv", "RecvMsg", "Wait", "Sleep"})
-_HANDLER_REGISTRARS = frozenset({"HandleFunc", "Handle", "HandlerFunc"})
 _WORD_BEFORE_EQ = re.compile(rb"([A-Za-z_]\w*)\s*=\s*$")
 
 
 def _slice_kind(pkg: Package, t: GoType) -> tuple[str, GoType] | None:
     u = _local_underlying(pkg, t)
     return (SLICE, u) if u.kind == "slice" else None
-
-
-# --- repeated paths -----------------------------------------------------------------------------
-
-@dataclass
-class Paths:
-    """Answers "does this code run again and again?", memoised per function."""
-
-    model: Model
-    _funcs: dict[int, str] = field(default_factory=dict)
-    _methods: dict[str, list[Node]] = field(default_factory=dict)
-
-    def why(self, node: Node, depth: int = 0) -> str:
-        """A short reason when node runs repeatedly (per request, per loop pass), else ""."""
-        pkg = self.model.pkg
-        n: Node | None = node.parent
-        while n is not None and n.type != "source_file":
-            if n.type == "for_statement" and self._serving_loop(n):
-                return f"inside the loop at line {pkg.location(n).line}"
-            if n.type in FUNC_KINDS:
-                why = self._func_why(n, depth)
-                if why:
-                    return why
-                if n.type != "func_literal":
-                    break
-            n = n.parent
-        return ""
-
-    def _serving_loop(self, loop: Node) -> bool:
-        """An unbounded loop that serves: over a channel, waiting for events or connections,
-        or in a goroutine. A ``for {}`` reading a file to its end in one-shot code is not."""
-        run = unbounded_loop(self.model.pkg, loop)
-        if run is None:
-            return False
-        if run.what.startswith("a for range over channel"):
-            return True
-        body = loop.child_by_field_name("body")
-        if body is None:
-            return False
-        for n in descendants(body, "select_statement", "unary_expression", "call_expression"):
-            if n.type == "select_statement" or (n.type == "unary_expression" and text(n.child_by_field_name("operator")) == "<-"):
-                return True
-            if n.type == "call_expression" and call_name(n)[1] in _WAITS:
-                return True
-        return self._goroutine(loop)
-
-    def _goroutine(self, node: Node) -> bool:
-        """node runs in a goroutine: inside ``go func() {...}()`` or a function started with go."""
-        fn = _enclosing_fn(node)
-        if fn is None:
-            return False
-        if fn.type == "func_literal":
-            call = _up(fn)
-            return call is not None and call.type == "call_expression" and call.parent is not None \
-                and call.parent.type == "go_statement"
-        name = text(fn.child_by_field_name("name"))
-        if fn.type == "function_declaration":
-            uses = _callers(self.model, name) if self.model.pkg.funcs.get(name) is not None else []
-        else:
-            uses = self._method_calls(name)
-        for u in uses:
-            call = _up(u)
-            if call is not None and call.type == "call_expression" and call.parent is not None \
-                    and call.parent.type == "go_statement":
-                return True
-        return False
-
-    def _func_why(self, fn: Node, depth: int) -> str:
-        cached = self._funcs.get(fn.id)
-        if cached is not None:
-            return cached
-        self._funcs[fn.id] = ""  # recursion guard
-        why = self._handler(fn) or (self._via_callers(fn, depth) if depth < 2 else "")
-        self._funcs[fn.id] = why
-        return why
-
-    def _handler(self, fn: Node) -> str:
-        pkg = self.model.pkg
-        name = text(fn.child_by_field_name("name")) if fn.type != "func_literal" else ""
-        if fn.type == "method_declaration" and name == "ServeHTTP":
-            return "in HTTP handler ServeHTTP"
-        params = fn.child_by_field_name("parameters")
-        for p in params.named_children if params is not None else ():
-            if p.type != "parameter_declaration":
-                continue
-            t = pkg.type_of_node(p.child_by_field_name("type"))
-            if t.deref().is_named("net/http", "Request") or t.is_named("net/http", "ResponseWriter"):
-                return f"in HTTP handler {name}" if name else "in an HTTP handler"
-            if _is_request_type(t):
-                return f"in {name or 'a function'}, which serves a {t}"
-        if fn.type == "function_declaration" and pkg.funcs.get(name) is not None:
-            for use in _callers(self.model, name):
-                if _registered_handler(use):
-                    return f"in HTTP handler {name}"
-        return ""
-
-    def _via_callers(self, fn: Node, depth: int) -> str:
-        """An unexported function or method whose callers here run repeatedly."""
-        name = text(fn.child_by_field_name("name")) if fn.type != "func_literal" else ""
-        if not name or name[:1].isupper() or name in ("init", "main"):
-            return ""
-        if fn.type == "function_declaration":
-            if self.model.pkg.funcs.get(name) is None:
-                return ""
-            calls = [u for u in _callers(self.model, name) if _is_call(u)]
-        else:
-            calls = self._method_calls(name)
-        for c in calls:
-            if fn.start_byte <= c.start_byte < fn.end_byte:
-                continue  # recursion
-            why = self.why(c, depth + 1)
-            if why:
-                return f"in {name}, called {why}" if why.startswith("inside") else \
-                    f"in {name}, called from {why.removeprefix('in ')}"
-        return ""
-
-    def _method_calls(self, name: str) -> list[Node]:
-        found = self._methods.get(name)
-        if found is None:
-            found = self._methods[name] = []
-            word = name.encode()
-            for f in self.model.pkg.files:
-                if f.is_test:
-                    continue
-                for node in word_nodes(f.root, f.src, [word]):
-                    sel = node.parent if node.type == "field_identifier" else None
-                    if sel is not None and sel.type == "selector_expression" and _is_call(sel):
-                        found.append(sel)
-        return found
-
-
-def _is_call(fn: Node) -> bool:
-    call = _up(fn)
-    return call is not None and call.type == "call_expression" and _same(call.child_by_field_name("function"), fn)
-
-
-def _registered_handler(use: Node) -> bool:
-    """``mux.HandleFunc("/x", f)``, ``http.HandlerFunc(f)``: f serves requests."""
-    args = _up(use)
-    call = args.parent if args is not None and args.type == "argument_list" else None
-    return call is not None and call.type == "call_expression" and call_name(call)[1] in _HANDLER_REGISTRARS
 
 
 # --- slices ---------------------------------------------------------------------------------------
@@ -365,12 +221,6 @@ def _len_guarded(x: Node, site: Node) -> bool:
     return False
 
 
-def _enclosing_fn(node: Node) -> Node | None:
-    n = node.parent
-    while n is not None and n.type not in FUNC_KINDS:
-        n = n.parent
-    return n
-
 
 def _settle_slice(model: Model, paths: Paths, tg: Target) -> list[tuple[Node, str]]:
     """The run-time, repeated appends of an uncleared slice target."""
@@ -449,31 +299,14 @@ def _received(pkg: Package, b: Binding) -> bool:
     return over is not None and pkg.underlying(pkg.type_of(over)).kind == "chan"
 
 
-def _gr101_flags(model: Model, tg: Target) -> bool:
-    """Exactly the value-keyed maps GR101 reports (they must not be reported twice)."""
-    pkg = model.pkg
-    if tg.owner or tg.var is None or maps._type_keyed(pkg, tg.gotype.key or tg.gotype):
-        return False
-    return any(_request_derived(model, k) or _per_request_key(pkg, site, k) for site, k in tg.inserts)
-
-
-def _bounded_key_type(pkg: Package, t: GoType | None) -> bool:
-    if t is None:
-        return False
-    if maps._type_keyed(pkg, t):
-        return True
-    u = _local_underlying(pkg, t)
-    if u.kind == "basic" and u.name in ("bool", "int8", "uint8", "byte"):
-        return True
-    return t.kind == "named" and not t.pkg and u.kind == "basic" and u.name != "string"  # an enum
-
-
 def _map_growth(model: Model, paths: Paths, tg: Target) -> list[tuple[Node, str]]:
     pkg = model.pkg
-    if tg.kind != maps.MAP or maps._pointerish(pkg, tg.gotype.key) or _bounded_key_type(pkg, tg.gotype.key):
+    if tg.kind != maps.MAP or maps._pointerish(pkg, tg.gotype.key) or maps.bounded_key_type(pkg, tg.gotype.key):
         return []
+    if tg.served and not maps.open_key_type(pkg, tg.gotype.key):
+        return []  # a server's map keyed by another package's type: too little known
     maps._settle(model, tg)
-    if not tg.inserts or tg.cleared or _gr101_flags(model, tg):
+    if not tg.inserts or tg.cleared or maps.request_keyed(model, tg):
         return []
     out: list[tuple[Node, str]] = []
     for site, key in tg.inserts:
@@ -517,14 +350,14 @@ def check(pkg: Package, ctx: RuleContext) -> Iterable[Finding]:
     found: list[tuple[Model, Target, list[tuple[Node, str]], str]] = []
     smodel = _slice_model(pkg)
     if smodel is not None:
-        paths = Paths(smodel)
+        paths = smodel.paths
         for tg in smodel.targets:
             growth = _settle_slice(smodel, paths, tg)
             if growth:
                 found.append((smodel, tg, growth, SLICE))
     mmodel = maps._model(pkg)
     if mmodel is not None:
-        paths = Paths(mmodel)
+        paths = mmodel.paths
         for tg in mmodel.targets:
             growth = _map_growth(mmodel, paths, tg)
             if growth:

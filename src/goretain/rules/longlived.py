@@ -2,12 +2,14 @@
 
 Shared by GR101/GR102 (maps) and GR103 (slices, value-keyed maps). A "target" is a
 package-level variable, or a field of a struct type that a package-level variable holds
-(directly, through struct-valued fields, or pointer fields its initialiser sets), whose
-type ``kind_of`` accepts. ``_occurrences`` finds every mention of every target, matching
-a package var through name resolution and a field through the static type of the
-selector's operand (unknown operand types are reported as ambiguous). The one-time
-initialisation and request-derivation helpers decide whether a use runs once (init,
-sync.Once, constructors, Register functions) or per request.
+(directly, through struct-valued fields, map values, or pointer fields its initialiser
+sets), whose type ``kind_of`` accepts. Objects that serve HTTP requests (``served_types``)
+are roots too: their targets carry ``served`` and only count growth on paths that run
+per request. ``_occurrences`` finds every mention of every target, matching a package var
+through name resolution and a field through the static type of the selector's operand
+(unknown operand types are reported as ambiguous). The one-time initialisation,
+request-derivation and repeated-path (``Paths``) helpers decide whether a use runs once
+(init, sync.Once, constructors, Register functions) or per request.
 """
 
 from __future__ import annotations
@@ -18,9 +20,11 @@ from dataclasses import dataclass, field
 
 from tree_sitter import Node
 
-from goretain.source.package import Package, TypeDecl, VarDecl
+from goretain.rules.flow import unbounded_loop
+from goretain.source.package import FuncDecl, Package, TypeDecl, VarDecl
 from goretain.source.scope import Binding
 from goretain.source.syntax import (
+    FUNC_KINDS,
     call_args,
     call_name,
     descendants,
@@ -51,6 +55,9 @@ class Target:
     cleared: bool = False  # removed, reset or handed off somewhere
     cleared_at: Node | None = None  # the first such use (for debugging and tests)
     settled: bool = False
+    # Why the owner lives long when no package var holds it: it serves requests (see
+    # served_types); such targets only count growth on paths that run per request.
+    served: str = ""
 
     @property
     def label(self) -> str:
@@ -71,6 +78,14 @@ class Model:
     anon_vars: dict[str, VarDecl] = field(default_factory=dict)  # vars of anonymous struct type
     _callers: dict[str, list[Node]] = field(default_factory=dict)
     _init_funcs: dict[str, bool] = field(default_factory=dict)
+    _method_calls: dict[int, list[Node]] = field(default_factory=dict)
+    _paths: Paths | None = None
+
+    @property
+    def paths(self) -> Paths:
+        if self._paths is None:
+            self._paths = Paths(self)
+        return self._paths
 
 
 def _local_underlying(pkg: Package, t: GoType) -> GoType:
@@ -100,9 +115,10 @@ def _var_type(pkg: Package, v: VarDecl) -> GoType:
 
 
 def _struct_decl(pkg: Package, t: GoType) -> TypeDecl | None:
-    """The local struct type declaration behind t (through pointers, arrays, slices)."""
+    """The local struct type declaration behind t (through pointers, arrays, slices and
+    map values: what a long-lived map holds lives as long as its entry)."""
     for _ in range(4):
-        if t.kind in ("pointer", "array", "slice") and t.elem is not None:
+        if t.kind in ("pointer", "array", "slice", "map") and t.elem is not None:
             t = t.elem
         else:
             break
@@ -126,9 +142,24 @@ def _reachable_structs(pkg: Package, t: GoType, seen: dict[str, TypeDecl], init:
         if ft.kind == "pointer":
             names = [text(n) for n in fd.children_by_field_name("name")] or [ft.deref().name]
             # A pointer field may be nil or a back-reference: follow it only when set up front.
-            if not any(re.search(rf"\b{re.escape(n)}\s*(?::[^=]|=[^=])", init) for n in names if n):
+            if not any(_set_in(init, n) for n in names if n):
                 continue
         _reachable_structs(pkg, ft, seen, init)
+
+
+def _set_in(init: str, name: str) -> bool:
+    """Does ``name:`` (a keyed element) or ``name =`` (an assignment) occur in init? A find
+    loop: a regex per field name would be compiled again and again."""
+    i, n = init.find(name), len(init)
+    while i >= 0:
+        j = i + len(name)
+        if i == 0 or not (init[i - 1].isalnum() or init[i - 1] == "_"):
+            while j < n and init[j] in " \t":
+                j += 1
+            if j + 1 < n and init[j] in ":=" and init[j + 1] != "=":
+                return True
+        i = init.find(name, i + 1)
+    return False
 
 
 def _anonymous_struct(v: VarDecl) -> Node | None:
@@ -226,7 +257,20 @@ def _build(pkg: Package, kind_of: KindFn, names: set[str] | None = None) -> Mode
         held = [tg for td in sh.structs.values() for tg in _targets_of_struct(model, td)]
         if held:
             model.by_holder[v.name] = held
+    if names is None or names:
+        _add_served(model)
     return model
+
+
+def _add_served(model: Model) -> None:
+    """Targets in the structs that serving objects hold (a struct a package var holds too
+    keeps the package var's treatment)."""
+    for tname, how in served_types(model.pkg).items():
+        for td in _served_structs(model.pkg, tname).values():
+            fresh = td.name not in model.by_struct
+            for tg in _targets_of_struct(model, td):
+                if fresh:
+                    tg.served = how if td.name == tname else f"reachable from {tname}: {how}"
 
 
 def _targets_of_struct(model: Model, td: TypeDecl) -> list[Target]:
@@ -237,6 +281,100 @@ def _targets_of_struct(model: Model, td: TypeDecl) -> list[Target]:
             model.by_field.setdefault(t.name, []).append(t)
             model.targets.append(t)
     return out
+
+
+# --- objects that serve requests ---------------------------------------------------------------
+
+def handler_signature(pkg: Package, fn: Node) -> bool:
+    """fn (a declaration or literal) takes an http.ResponseWriter and an *http.Request, or
+    a web framework's request context (gin, echo, fiber, fasthttp) alone."""
+    params = fn.child_by_field_name("parameters")
+    raw = (params.text or b"") if params is not None else b""
+    if b"ResponseWriter" not in raw and b"Ctx" not in raw and b"Context" not in raw:
+        return False
+    writer = request = False
+    decls = [p for p in params.named_children if p.type == "parameter_declaration"]
+    for p in decls:
+        t = pkg.type_of_node(p.child_by_field_name("type"))
+        if len(decls) == 1 and len(p.children_by_field_name("name")) <= 1 and t.deref().kind == "named" \
+                and (t.deref().pkg, t.deref().name) in FRAMEWORK_CONTEXTS:
+            return True
+        writer = writer or t.is_named("net/http", "ResponseWriter")
+        request = request or t.deref().is_named("net/http", "Request")
+    return writer and request
+
+
+_SERVED: list[tuple[Package, dict[str, str]]] = []
+
+
+def served_types(pkg: Package) -> dict[str, str]:
+    """Local struct types whose values serve HTTP requests -> how: the receiver of a handler
+    method (``ServeHTTP``, or one taking (http.ResponseWriter, *http.Request)) or of a method
+    whose handler func literal uses it (middleware: ``func (l *L) Wrap(next) http.Handler``).
+    Such a value lives as long as the server does."""
+    if _SERVED and _SERVED[0][0] is pkg:
+        return _SERVED[0][1]
+    out: dict[str, str] = {}
+    for rt, methods in pkg.methods.items():
+        if pkg.types.get(rt) is None or _struct_decl(pkg, GoType("named", name=rt)) is None:
+            continue
+        for fd in methods.values():
+            how = _serves(pkg, fd) if not fd.file.is_test \
+                and any(p == "net/http" or p.startswith(_FRAMEWORKS) for p in fd.file.imports.values()) else ""
+            if how:
+                out[rt] = how
+                break
+    _SERVED[:] = [(pkg, out)]
+    return out
+
+
+def _serves(pkg: Package, fd: FuncDecl) -> str:
+    """How method fd makes its receiver serve requests ("" if it does not)."""
+    if fd.name == "ServeHTTP" or handler_signature(pkg, fd.node):
+        return f"{fd.recv_type}.{fd.name} serves HTTP requests"
+    body = fd.body
+    raw = (body.text or b"") if body is not None else b""
+    if body is None or not fd.recv_name or (b"ResponseWriter" not in raw and b"Ctx" not in raw and b"Context" not in raw):
+        return ""
+    word = re.compile(rb"\b" + re.escape(fd.recv_name.encode()) + rb"\b")
+    for lit in descendants(body, "func_literal"):
+        inner = lit.child_by_field_name("body")
+        if handler_signature(pkg, lit) and inner is not None and word.search(inner.text or b""):
+            return f"the HTTP handler made by {fd.recv_type}.{fd.name} uses it"
+    return ""
+
+
+def _served_structs(pkg: Package, tname: str) -> dict[str, TypeDecl]:
+    """The structs a serving value of type tname holds; pointer fields count when one of
+    its constructors (package functions returning it) sets them."""
+    ctor = re.compile(rf"\b{re.escape(tname)}\b")
+    init = "\n".join(text(fd.body) for fd in pkg.funcs.values()
+                     if ctor.search(text(fd.node.child_by_field_name("result"))))
+    seen: dict[str, TypeDecl] = {}
+    _reachable_structs(pkg, GoType("named", name=tname), seen, init)
+    return seen
+
+
+def method_call_sites(model: Model, fn: Node) -> list[Node]:
+    """Calls ``x.M(...)`` in the package (tests aside) where x's type has method declaration fn."""
+    found = model._method_calls.get(fn.id)
+    if found is not None:
+        return found
+    found = model._method_calls[fn.id] = []
+    pkg = model.pkg
+    name = text(fn.child_by_field_name("name"))
+    word = name.encode()
+    for f in pkg.files:
+        if f.is_test or word not in f.src:
+            continue
+        for node in word_nodes(f.root, f.src, [word]):
+            sel = node.parent if node.type == "field_identifier" else None
+            if sel is None or sel.type != "selector_expression" or not _is_call(sel):
+                continue
+            fd = pkg.method_decl(pkg.type_of(sel.child_by_field_name("operand")), name)
+            if fd is not None and fd.node.id == fn.id:
+                found.append(_up(sel))  # type: ignore[arg-type]
+    return found
 
 
 _AMBIGUOUS = "ambiguous"
@@ -435,9 +573,21 @@ def _main_setup(x: Node) -> bool:
     return enclosing(x, ("for_statement", "func_literal")) is None
 
 
+# Request contexts of the common web frameworks: a handler takes one of these alone.
+FRAMEWORK_CONTEXTS = frozenset({
+    ("github.com/gin-gonic/gin", "Context"), ("github.com/labstack/echo/v4", "Context"),
+    ("github.com/labstack/echo", "Context"), ("github.com/gofiber/fiber/v2", "Ctx"),
+    ("github.com/gofiber/fiber/v3", "Ctx"), ("github.com/valyala/fasthttp", "RequestCtx"),
+})
+
+
+_FRAMEWORKS = tuple(sorted({p for p, _ in FRAMEWORK_CONTEXTS}))
+
+
 def _is_request_type(t: GoType) -> bool:
     b = t.deref()
-    return b.is_named("net/http", "Request") or b.is_named("net", "Conn") or b.is_named("net/http", "Header")
+    return b.is_named("net/http", "Request") or b.is_named("net", "Conn") or b.is_named("net/http", "Header") \
+        or (b.kind == "named" and (b.pkg, b.name) in FRAMEWORK_CONTEXTS)
 
 
 def _func_params(fn: Node) -> list[Node]:
@@ -480,6 +630,8 @@ def _request_derived(model: Model, expr: Node | None, depth: int = 0) -> bool:
         return False
     pkg = model.pkg
     for ident in descendants(expr, "identifier"):
+        if _bounded_request_field(ident):
+            continue
         ref = pkg.resolve(ident)
         if not isinstance(ref, Binding):
             continue
@@ -493,6 +645,16 @@ def _request_derived(model: Model, expr: Node | None, depth: int = 0) -> bool:
             if _request_derived(model, v, depth + 1):
                 return True
     return False
+
+
+# Request fields with a handful of values: keys made of them are bounded.
+_BOUNDED_REQUEST_FIELDS = frozenset({"Method", "Proto", "ProtoMajor", "ProtoMinor", "Close"})
+
+
+def _bounded_request_field(ident: Node) -> bool:
+    sel = ident.parent
+    return sel is not None and sel.type == "selector_expression" and _same(sel.child_by_field_name("operand"), ident) \
+        and text(sel.child_by_field_name("field")) in _BOUNDED_REQUEST_FIELDS
 
 
 def _computed_local(ref: object) -> bool:
@@ -520,18 +682,20 @@ def _param_request_derived(model: Model, b: Binding, depth: int) -> bool:
     if _is_request_type(pkg.binding_type(b)):
         return True
     fn = b.func
-    if fn is None or fn.type != "function_declaration":
+    if fn is None or fn.type not in ("function_declaration", "method_declaration"):
         return False
     name = text(fn.child_by_field_name("name"))
-    if name[:1].isupper():
+    if name[:1].isupper() and fn.type == "function_declaration":
         return False  # callers elsewhere: unknown, and mostly bounded (see the docs)
-    # An unexported helper: request-derived when a caller here passes request data.
+    # A helper (or a method, called on an object here): request-derived when a caller
+    # here passes request data.
     params = [text(p) for p in _func_params(fn)]
     if b.name not in params:
         return False
     pos = params.index(b.name)
-    for use in _callers(model, name):
-        call = _up(use)
+    calls = method_call_sites(model, fn) if fn.type == "method_declaration" else \
+        [_up(use) for use in _callers(model, name)]
+    for call in calls:
         if call is None or call.type != "call_expression":
             continue
         args = call_args(call)
@@ -564,3 +728,161 @@ def _receiver_resets(model: Model) -> None:
                             and text(left.child_by_field_name("operand")) == fd.recv_name:
                         for tg in targets:
                             tg.uses.append((RESET, left, None, False))
+
+
+# Calls a serving loop blocks in between passes.
+_WAITS = frozenset({"Accept", "AcceptTCP", "AcceptUnix", "ReadRequest", "ReadMessage", "ReadMsg", "ReadFrom",
+                    "ReadFromUDP", "ReadMsgUDP", "Recv", "RecvMsg", "Wait", "Sleep"})
+_HANDLER_REGISTRARS = frozenset({"HandleFunc", "Handle", "HandlerFunc"})
+
+
+# --- repeated paths -----------------------------------------------------------------------------
+
+@dataclass
+class Paths:
+    """Answers "does this code run again and again?", memoised per function."""
+
+    model: Model
+    _funcs: dict[int, str] = field(default_factory=dict)
+    _methods: dict[str, list[Node]] = field(default_factory=dict)
+
+    def why(self, node: Node, depth: int = 0) -> str:
+        """A short reason when node runs repeatedly (per request, per loop pass), else ""."""
+        pkg = self.model.pkg
+        n: Node | None = node.parent
+        while n is not None and n.type != "source_file":
+            if n.type == "for_statement" and self._serving_loop(n):
+                return f"inside the loop at line {pkg.location(n).line}"
+            if n.type in FUNC_KINDS:
+                why = self._func_why(n, depth)
+                if why:
+                    return why
+                if n.type != "func_literal":
+                    break
+            n = n.parent
+        return ""
+
+    def _serving_loop(self, loop: Node) -> bool:
+        """An unbounded loop that serves: over a channel, waiting for events or connections,
+        or in a goroutine. A ``for {}`` reading a file to its end in one-shot code is not."""
+        run = unbounded_loop(self.model.pkg, loop)
+        if run is None:
+            return False
+        if run.what.startswith("a for range over channel"):
+            return True
+        body = loop.child_by_field_name("body")
+        if body is None:
+            return False
+        for n in descendants(body, "select_statement", "unary_expression", "call_expression"):
+            if n.type == "select_statement" or (n.type == "unary_expression" and text(n.child_by_field_name("operator")) == "<-"):
+                return True
+            if n.type == "call_expression" and call_name(n)[1] in _WAITS:
+                return True
+        return self._goroutine(loop)
+
+    def _goroutine(self, node: Node) -> bool:
+        """node runs in a goroutine: inside ``go func() {...}()`` or a function started with go."""
+        fn = _enclosing_fn(node)
+        if fn is None:
+            return False
+        if fn.type == "func_literal":
+            call = _up(fn)
+            return call is not None and call.type == "call_expression" and call.parent is not None \
+                and call.parent.type == "go_statement"
+        name = text(fn.child_by_field_name("name"))
+        if fn.type == "function_declaration":
+            uses = _callers(self.model, name) if self.model.pkg.funcs.get(name) is not None else []
+        else:
+            uses = self._method_calls(name)
+        for u in uses:
+            call = _up(u)
+            if call is not None and call.type == "call_expression" and call.parent is not None \
+                    and call.parent.type == "go_statement":
+                return True
+        return False
+
+    def _func_why(self, fn: Node, depth: int) -> str:
+        cached = self._funcs.get(fn.id)
+        if cached is not None:
+            return cached
+        self._funcs[fn.id] = ""  # recursion guard
+        why = self._handler(fn) or (self._via_callers(fn, depth) if depth < 2 else "")
+        self._funcs[fn.id] = why
+        return why
+
+    def _handler(self, fn: Node) -> str:
+        pkg = self.model.pkg
+        name = text(fn.child_by_field_name("name")) if fn.type != "func_literal" else ""
+        if fn.type == "method_declaration" and name == "ServeHTTP":
+            return "in HTTP handler ServeHTTP"
+        params = fn.child_by_field_name("parameters")
+        for p in params.named_children if params is not None else ():
+            if p.type != "parameter_declaration":
+                continue
+            t = pkg.type_of_node(p.child_by_field_name("type"))
+            if t.deref().is_named("net/http", "Request") or t.is_named("net/http", "ResponseWriter"):
+                return f"in HTTP handler {name}" if name else "in an HTTP handler"
+            if _is_request_type(t):
+                return f"in {name or 'a function'}, which serves a {t}"
+        if fn.type == "function_declaration" and pkg.funcs.get(name) is not None:
+            for use in _callers(self.model, name):
+                if _registered_handler(use):
+                    return f"in HTTP handler {name}"
+        return ""
+
+    def _via_callers(self, fn: Node, depth: int) -> str:
+        """A function or method whose callers here run repeatedly. For an exported one
+        only calls that resolve to it count (a handler calling ``Default.Add(...)`` or
+        ``Record(...)``: whoever else calls it, this call runs per request)."""
+        name = text(fn.child_by_field_name("name")) if fn.type != "func_literal" else ""
+        if not name or name in ("init", "main"):
+            return ""
+        if name[:1].isupper() and fn.type == "method_declaration":
+            calls = [c.child_by_field_name("function") for c in method_call_sites(self.model, fn)]
+        elif fn.type == "function_declaration":
+            if self.model.pkg.funcs.get(name) is None:
+                return ""
+            calls = [u for u in _callers(self.model, name) if _is_call(u)]
+        else:
+            calls = self._method_calls(name)
+        for c in calls:
+            if c is None or fn.start_byte <= c.start_byte < fn.end_byte:
+                continue  # recursion
+            why = self.why(c, depth + 1)
+            if why:
+                return f"in {name}, called {why}" if why.startswith("inside") else \
+                    f"in {name}, called from {why.removeprefix('in ')}"
+        return ""
+
+    def _method_calls(self, name: str) -> list[Node]:
+        found = self._methods.get(name)
+        if found is None:
+            found = self._methods[name] = []
+            word = name.encode()
+            for f in self.model.pkg.files:
+                if f.is_test:
+                    continue
+                for node in word_nodes(f.root, f.src, [word]):
+                    sel = node.parent if node.type == "field_identifier" else None
+                    if sel is not None and sel.type == "selector_expression" and _is_call(sel):
+                        found.append(sel)
+        return found
+
+
+def _is_call(fn: Node) -> bool:
+    call = _up(fn)
+    return call is not None and call.type == "call_expression" and _same(call.child_by_field_name("function"), fn)
+
+
+def _registered_handler(use: Node) -> bool:
+    """``mux.HandleFunc("/x", f)``, ``http.HandlerFunc(f)``: f serves requests."""
+    args = _up(use)
+    call = args.parent if args is not None and args.type == "argument_list" else None
+    return call is not None and call.type == "call_expression" and call_name(call)[1] in _HANDLER_REGISTRARS
+
+
+def _enclosing_fn(node: Node) -> Node | None:
+    n = node.parent
+    while n is not None and n.type not in FUNC_KINDS:
+        n = n.parent
+    return n

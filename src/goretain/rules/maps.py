@@ -1,7 +1,8 @@
 """GR101 / GR102: long-lived maps and sync.Maps that gain entries nobody ever removes.
 
-A map reachable from a package-level variable lives as long as the process, and so does
-every key and value put in it. The rules find such maps ("targets": package-level vars,
+A map reachable from a package-level variable (or from an object serving HTTP requests,
+see ``longlived.served_types``) lives as long as the process, and so does every key and
+value put in it. The rules find such maps ("targets": package-level vars,
 and map fields of struct types that a package-level var holds), then classify every use
 of each target in the package:
 
@@ -17,12 +18,17 @@ Identity matters: a package var is matched through name resolution (a shadowing 
 another map) and a field through the static type of the selector's operand; a selector
 whose operand type is unknown counts against every field of that name, but only to
 *clear* it (remove/reset/hand-off), never to flag it.
+
+Add/remove pairs (``_pair_findings``) need no long-lived owner: a remove method that
+deletes an object from one map of its type but not from another the add method filled
+with the same object is a missed cleanup whatever the object's lifetime.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+import re
+from collections.abc import Callable, Iterable, Iterator
 
 from tree_sitter import Node
 
@@ -48,10 +54,12 @@ from goretain.rules.longlived import (
     _registry_insert,
     _request_derived,
     _same,
+    _targets_of_struct,
     _up,
 )
 from goretain.source.package import Package
-from goretain.source.syntax import call_args, call_name, strip_parens, text
+from goretain.source.scope import Binding
+from goretain.source.syntax import call_args, call_name, descendants, strip_parens, text
 from goretain.source.types import GoType
 
 CATEGORY = "map-entry-never-deleted"
@@ -84,6 +92,20 @@ made per request: it comes from an `*http.Request` or `net.Conn` (also through a
 the handler calls), or is a value computed inside a handler (a generated session ID).
 Exported maps are reported with one step less confidence: importing packages may delete
 from them and are not checked.
+
+Objects that serve HTTP requests live as long as the server: the receiver of `ServeHTTP`
+or of a handler method taking `(http.ResponseWriter, *http.Request)` (or a gin, echo or
+fiber context), the receiver a middleware's returned handler uses, and the structs their
+fields and maps hold. Their maps are checked the same way, counting only inserts made
+while serving a request; a value-keyed map there (or in a struct a package-level
+variable holds) is reported when the key comes from the request - the remote address,
+URL, a header or form value - also through a method the handler calls (a rate limiter's
+`l.buckets[host]`).
+
+A type with an add/remove pair is reported too, whatever its lifetime: when its add
+method puts an object in two maps (keyed by the object, or by the same key) and another
+method deletes it from one of them while nothing in the package ever deletes from the
+other, that map keeps every object ever added.
 """,
     bad="""package p
 
@@ -314,7 +336,67 @@ def _type_keyed(pkg: Package, t: GoType, depth: int = 0) -> bool:
     return all(kinds) and any(_type_keyed(pkg, ft, depth + 1) for _, ft in u.fields)
 
 
+def bounded_key_type(pkg: Package, t: GoType | None) -> bool:
+    """Key types with few values: type descriptors, bools, bytes, local enums."""
+    if t is None:
+        return False
+    if _type_keyed(pkg, t):
+        return True
+    u = _local_underlying(pkg, t)
+    if u.kind == "basic" and u.name in ("bool", "int8", "uint8", "byte"):
+        return True
+    return t.kind == "named" and not t.pkg and u.kind == "basic" and u.name != "string"  # an enum
+
+
+def request_keyed(model: Model, tg: Target) -> str:
+    """Why GR101 reports a value-keyed map ("" when it does not): a package-level one whose
+    keys are made per request, or a field whose inserts run per request with keys taken
+    from the request."""
+    pkg = model.pkg
+    if _type_keyed(pkg, tg.gotype.key or tg.gotype):
+        return ""
+    if not tg.owner and tg.var is not None:
+        if any(_request_derived(model, k) or _per_request_key(pkg, site, k) for site, k in tg.inserts):
+            return "keys are made per request, so the key set is unbounded"
+        return ""
+    if not open_key_type(pkg, tg.gotype.key):
+        return ""
+    for site, k in tg.inserts:
+        where = model.paths.why(site) if _request_derived(model, k) else ""
+        if where:
+            return f"keys come from the request ({where}), so the key set is unbounded"
+    return ""
+
+
+def open_key_type(pkg: Package, t: GoType | None) -> bool:
+    """Strings and plain integers: what request data makes unbounded keys of (a named
+    integer type is more likely flags or an enum; other packages' types are not loaded)."""
+    if t is None or (t.kind == "named" and t.pkg):
+        return False
+    u = _local_underlying(pkg, t)
+    return u.kind == "basic" and (u.name == "string" or (t.kind == "basic" and u.name in _WIDE_INTS))
+
+
+_WIDE_INTS = frozenset({"int", "int32", "int64", "uint", "uint32", "uint64"})
+
+
 # --- the analysis -----------------------------------------------------------------------------
+
+
+def _not_read(model: Model) -> Callable[[Node], bool]:
+    """A syntax-only filter for _occurrences: reads are dropped anyway, so resolving which
+    target they denote (the costly part) is skipped for them."""
+    pkg = model.pkg
+    syncs = {tg.name for tg in model.targets if tg.kind == SYNCMAP}
+    plain = {tg.name for tg in model.targets if tg.kind == MAP}
+
+    def keep(x: Node) -> bool:
+        name = text(x.child_by_field_name("field")) if x.type == "selector_expression" else text(x)
+        if name in model.by_holder or (name in syncs and _syncmap_use(x)[0] != READ):
+            return True
+        return name in plain and _map_use(pkg, x)[0] != READ
+
+    return keep
 
 
 def _analyse(pkg: Package) -> Model:
@@ -322,7 +404,7 @@ def _analyse(pkg: Package) -> Model:
     model = _build(pkg, _container_kind)
     if not model.targets:
         return model
-    for x, targets, ambiguous in _occurrences(model):
+    for x, targets, ambiguous in _occurrences(model, _not_read(model)):
         if not targets:
             if _holder_assigned(x):
                 for tg in model.by_holder.get(text(x), ()):
@@ -356,6 +438,8 @@ def _settle(model: Model, tg: Target) -> None:
             return
     tg.inserts = [(_insert_site(x), key) for x, key in inserts
                   if not _init_time(model, x) and not _registry_insert(x)]
+    if tg.served:  # long-lived because it serves: only growth while serving counts
+        tg.inserts = [(site, key) for site, key in tg.inserts if model.paths.why(site)]
 
 
 def _insert_site(x: Node) -> Node:
@@ -384,8 +468,9 @@ def _candidates(model: Model, kind: str) -> Iterator[Target]:
     for tg in model.targets:
         if tg.kind != kind:
             continue
-        if kind == MAP and not _pointerish(pkg, tg.gotype.key) and (tg.owner or tg.var is None):
-            continue  # value keys: package-level maps only
+        if kind == MAP and (tg.owner or tg.var is None) and not _pointerish(pkg, tg.gotype.key) \
+                and bounded_key_type(pkg, tg.gotype.key):
+            continue  # a field keyed by an enum or type: never unbounded
         _settle(model, tg)
         if tg.inserts and not tg.cleared:
             yield tg
@@ -408,6 +493,8 @@ def _related(pkg: Package, tg: Target) -> list[Related]:
 def _where(pkg: Package, tg: Target) -> str:
     if tg.owner in pkg.vars:  # a var of anonymous struct type
         return f"field {tg.name} of package-level {tg.owner}"
+    if tg.owner and tg.served:
+        return f"field {tg.name} of {tg.owner} ({tg.served})"
     if tg.owner:
         return f"field {tg.name} of {tg.owner} (held by a package-level variable)"
     return f"package-level {tg.name}"
@@ -425,20 +512,173 @@ def _lines(pkg: Package, tg: Target) -> str:
     return f"line{'s' if len(spots) > 1 else ''} {shown}"
 
 
+# --- add/remove pairs ------------------------------------------------------------------------
+# A type whose remove method deletes an object from one of its maps but not from another
+# map its add method put the same object in: the other map keeps every object ever added,
+# whatever the lifetime of the type's values (the remove method says objects come and go).
+
+
+def _pair_structs(pkg: Package) -> dict[str, set[str]]:
+    """Local struct types -> the map fields worth a closer look (by their text): a field a
+    method deletes from, and the fields another method indexes next to it that nothing in
+    the package visibly deletes from."""
+    out: dict[str, set[str]] = {}
+    emptied: set[bytes] | None = None
+    for name, methods in pkg.methods.items():
+        td = pkg.types.get(name)
+        if td is None or td.file.is_test or td.type_node is None or td.type_node.type != "struct_type" \
+                or (td.type_node.text or b"").count(b"map[") < 2:
+            continue
+        fields = [text(n) for fd in descendants(td.type_node, "field_declaration")
+                  if text(fd.child_by_field_name("type")).startswith("map[") for n in fd.children_by_field_name("name")]
+        bodies = [(fd.recv_name, fd.body.text or b"") for fd in methods.values() if fd.body is not None and fd.recv_name]
+        deleted = {f for recv, body in bodies for f in fields if f"delete({recv}.{f},".encode() in body}
+        wanted: set[str] = set()
+        for recv, body in bodies:
+            indexed = {f for f in fields if f"{recv}.{f}[".encode() in body}
+            if indexed & deleted and len(indexed) >= 2:
+                if emptied is None:
+                    emptied = {m for f in pkg.files if not f.is_test for m in _emptied_fields(f.src)}
+                wanted |= {g for g in indexed - deleted if g.encode() not in emptied}
+        if wanted:
+            out[name] = wanted | deleted
+    return out
+
+
+_EMPTIED_ARG = re.compile(rb"\s*[\w.]*\.(\w+)\s*[,)]")
+
+
+def _emptied_fields(src: bytes) -> Iterator[bytes]:
+    """Field names in ``delete(x.name,`` and ``clear(x.name)``: fields emptied somewhere
+    (bytes.find, then a regex anchored there: much faster than a regex over the file)."""
+    for word in (b"delete(", b"clear("):
+        i = src.find(word)
+        while i >= 0:
+            m = _EMPTIED_ARG.match(src, i + len(word))
+            if m is not None:
+                yield m.group(1)
+            i = src.find(word, i + len(word))
+
+
+def _pair_model(pkg: Package, structs: dict[str, set[str]]) -> Model:
+    model = Model(pkg, [], _container_kind, set().union(*structs.values()))
+    for name in structs:
+        _targets_of_struct(model, pkg.types[name])
+    for x, targets, ambiguous in _occurrences(model, _not_read(model)):
+        if targets and targets[0].kind == MAP:
+            use, key = _map_use(pkg, x)
+            if use != READ:
+                for tg in targets:
+                    tg.uses.append((use, x, key, ambiguous))
+    _receiver_resets(model)
+    return model
+
+
+def _method_of(pkg: Package, owner: str, node: Node) -> str:
+    """The name of the method of ``owner`` that contains node ("" if none)."""
+    for fd in pkg.methods.get(owner, {}).values():
+        if fd.node.start_byte <= node.start_byte < fd.node.end_byte and pkg.file_of(fd.node) is pkg.file_of(node):
+            return fd.name
+    return ""
+
+
+def _locals_in(pkg: Package, stmt: Node) -> set[int]:
+    """ids of the local bindings (receiver aside) a statement mentions."""
+    out: set[int] = set()
+    for ident in descendants(stmt, "identifier"):
+        b = pkg.resolve(ident)
+        if isinstance(b, Binding) and b.kind != "receiver":
+            out.add(id(b))
+    return out
+
+
+def _pair_leak(model: Model, tg: Target, siblings: list[Target]) -> tuple[Node, str, Target, Node] | None:
+    """(insert site, adding method, sibling, its delete) when tg's add method also keys a
+    sibling map by the same object, and another method - one that only removes from the
+    sibling, while the add method only adds to it - deletes it from there."""
+    pkg = model.pkg
+    inserts = [(_insert_site(x), key) for use, x, key, amb in tg.uses
+               if use == INSERT and not amb and key is not None and not pkg.file_of(x).is_test
+               and not _init_time(model, x)]
+    for site, key in inserts:
+        adder = _method_of(pkg, tg.owner, site)
+        for sib in siblings if adder else ():
+            by_method: dict[str, set[str]] = {}
+            for use, x, _, amb in sib.uses:
+                if not amb:
+                    by_method.setdefault(_method_of(pkg, sib.owner, x), set()).add(use)
+            if by_method.get(adder, set()) & {REMOVE, RESET, HANDOFF}:
+                continue  # the add method also drops entries: a state machine, not a pair
+            remover = next((x for use, x, _, amb in sib.uses if use == REMOVE and not amb
+                            and by_method.get(_method_of(pkg, sib.owner, x)) == {REMOVE}
+                            and _method_of(pkg, sib.owner, x) != adder), None)
+            if remover is None:
+                continue
+            for use, x, k, amb in sib.uses:
+                if use == INSERT and not amb and k is not None and _method_of(pkg, sib.owner, x) == adder \
+                        and _same_object_key(pkg, key, k):
+                    return site, adder, sib, remover
+    return None
+
+
+def _same_object_key(pkg: Package, mine: Node, theirs: Node) -> bool:
+    """Do both keys stand for the same object: the same expression, or ``p`` itself next to
+    ``p.Name()``? (A key made of an attribute, ``perRoom[c.Room]``, is shared by many
+    objects: a counter per room, not an entry per object.)"""
+    a, b = strip_parens(mine), strip_parens(theirs)
+    if a is None or b is None:
+        return False
+    if text(a) == text(b):
+        return bool(_locals_in(pkg, a))
+    ref = pkg.resolve(a) if a.type == "identifier" else None
+    return isinstance(ref, Binding) and ref.kind != "receiver" and id(ref) in _locals_in(pkg, b)
+
+
+def _pair_findings(pkg: Package, ctx: RuleContext, done: set[int]) -> list[Finding]:
+    if not any(b"delete(" in f.src for f in pkg.files if not f.is_test):
+        return []
+    structs = _pair_structs(pkg)
+    if not structs:
+        return []
+    model = _pair_model(pkg, structs)
+    out: list[Finding] = []
+    for owner, targets in model.by_struct.items():
+        for tg in targets:
+            if tg.kind != MAP or tg.decl.id in done or bounded_key_type(pkg, tg.gotype.key):
+                continue
+            _settle(model, tg)
+            if tg.cleared:
+                continue
+            got = _pair_leak(model, tg, [s for s in targets if s is not tg and s.kind == MAP])
+            if got is None:
+                continue
+            site, adder, sib, remover = got
+            remover_name = _method_of(pkg, owner, remover)
+            msg = (f"field {tg.name} of {owner} ({tg.gotype}) gains an entry in {owner}.{adder} (line "
+                   f"{pkg.location(site).line}) for the same object it adds to {sib.name}, but {owner}."
+                   f"{remover_name} removes that object from {sib.name} only and nothing in package {pkg.name} "
+                   f"deletes from {tg.name}: it keeps an entry, and what it references, for every object ever added")
+            related = [Related(pkg.location(site), "entry added here"),
+                       Related(pkg.location(_insert_site(remover)), f"{remover_name} removes from {sib.name} only")]
+            fix = f"delete the entry from {tg.name} in {remover_name} too, next to the delete from {sib.name}"
+            out.append(ctx.finding(GR101, pkg, tg.decl, msg, symbol=f"{pkg.name}.{tg.label}", related=related,
+                                   confidence=Confidence.MEDIUM, fix=fix))
+    return out
+
+
 @register(GR101)
 def check_map(pkg: Package, ctx: RuleContext) -> Iterable[Finding]:
     model = _model(pkg)
     if model is None:
-        return []
+        return _pair_findings(pkg, ctx, set())
     out: list[Finding] = []
+    done: set[int] = set()
     for tg in _candidates(model, MAP):
         key = tg.gotype.key
         if _pointerish(pkg, key):
             conf, why = Confidence.HIGH, _pins(pkg, key)
-        elif tg.owner or tg.var is None or _type_keyed(pkg, key or tg.gotype):
-            continue
-        elif any(_request_derived(model, k) or _per_request_key(pkg, site, k) for site, k in tg.inserts):
-            conf, why = Confidence.LOW, "keys are made per request, so the key set is unbounded"
+        elif why := request_keyed(model, tg):
+            conf = Confidence.LOW
         else:
             continue
         msg = (
@@ -448,7 +688,8 @@ def check_map(pkg: Package, ctx: RuleContext) -> Iterable[Finding]:
         conf, msg = _exported(pkg, tg, conf, msg)
         out.append(ctx.finding(GR101, pkg, tg.decl, msg, symbol=f"{pkg.name}.{tg.label}",
                                related=_related(pkg, tg), confidence=conf))
-    return out
+        done.add(tg.decl.id)
+    return out + _pair_findings(pkg, ctx, done)
 
 
 @register(GR102)
@@ -462,6 +703,8 @@ def check_sync_map(pkg: Package, ctx: RuleContext) -> Iterable[Finding]:
         if keys and all(_type_keyed(pkg, t) for t in keys):
             continue
         pointer = any(_pointerish(pkg, t) for t in keys)
+        if tg.served and not pointer and not any(_request_derived(model, k) for _, k in tg.inserts):
+            continue  # a server's cache: bounded unless the request picks the keys
         conf = Confidence.HIGH if pointer else Confidence.MEDIUM
         why = "the stored keys are pointers that pin their objects" if pointer else "every stored key and value stays reachable"
         msg = (

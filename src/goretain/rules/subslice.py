@@ -7,11 +7,13 @@ looks for sub-slices of buffers that are big or of unknown size (a whole file or
 read with ``io.ReadAll``/``os.ReadFile``, a large ``make([]byte, N)``, a parameter named
 like a buffer, a ``string(...)`` of one of those) that reach a long-lived place: a
 package-level variable, map or slice, a field of a struct a package-level variable
-holds, or a channel. ``bufio.Scanner.Bytes()`` (and ``Reader.ReadSlice``/``ReadLine``)
+holds, a field of the method's pointer receiver (for buffers made in the method), or a
+channel. ``bufio.Scanner.Bytes()`` (and ``Reader.ReadSlice``/``ReadLine``)
 results are reported when stored at all: the next call overwrites them.
 
 The value is followed one step: directly at the store (also inside a composite literal)
-or through one local variable bound to it. Any call in between (``bytes.Clone``,
+or through one local variable bound to it; elements of a split, also through a range
+variable over one. Any call in between (``bytes.Clone``,
 ``strings.Clone``, ``string(b[i:j])``, ``append([]byte(nil), ...)``) copies it and ends
 the search.
 """
@@ -40,13 +42,14 @@ from goretain.source.syntax import (
     FUNC_KINDS,
     call_args,
     call_name,
+    callee_name,
     descendants,
     expr_list,
     method_calls,
     strip_parens,
     text,
 )
-from goretain.source.types import GoType, const_int
+from goretain.source.types import UNKNOWN, GoType, const_int
 
 GR104 = RuleMeta(
     id="GR104",
@@ -67,7 +70,12 @@ whole file or body (`io.ReadAll`, `os.ReadFile`), a `make([]byte, N)` of at leas
 large-object size, a parameter named like a buffer (`buf`, `data`, `body`, `payload`,
 `raw`, `b`), or `string(...)` of one of those - when the piece is stored in a package-level
 variable, map or slice, in a field of a struct a package-level variable holds, or sent on
-a channel. Results of `bufio.Scanner.Bytes()` and `bufio.Reader.ReadSlice`/`ReadLine` are
+a channel. A field of the method's pointer receiver (also its map, or a composite literal
+stored there) outlives the call too: pieces of a buffer the method allocated or read
+whole are reported there, pieces of the caller's buffer (a parser keeping its input) are
+not. Split elements are followed through a range variable
+(`for _, line := range strings.Split(s, "\n")`) and a second split of such an element.
+Results of `bufio.Scanner.Bytes()` and `bufio.Reader.ReadSlice`/`ReadLine` are
 reported whenever they are stored: the next `Scan` overwrites them.
 
 Copies are fine: `bytes.Clone`, `strings.Clone`, `string(b[i:j])` (a conversion copies),
@@ -121,6 +129,8 @@ _SPLITS = frozenset({"Split", "SplitN", "SplitAfter", "SplitAfterN", "Fields", "
 _WRAPPERS = frozenset({"parenthesized_expression", "literal_element", "keyed_element", "literal_value",
                        "composite_literal"})
 SCANNER = "scanner"
+PARAM = "param"  # a buffer handed in by the caller: often meant to be referenced
+RECEIVER = "of the receiver"
 
 
 class _Source:
@@ -152,7 +162,7 @@ def _buffer_source(pkg: Package, ctx: RuleContext, expr: Node | None, depth: int
     if b.kind == "param":
         t = pkg.underlying(pkg.binding_type(b))
         if _bytes_or_string(t) and _BUFFER_NAME.search(b.name):
-            return _Source(b.ident, f"the buffer passed in as {b.name}")
+            return _Source(b.ident, f"the buffer passed in as {b.name}", PARAM)
         return None
     if b.kind in ("short", "var") and b.values:
         v = b.values[b.index] if b.index < len(b.values) else b.values[0]
@@ -161,6 +171,10 @@ def _buffer_source(pkg: Package, ctx: RuleContext, expr: Node | None, depth: int
         if v.start_byte <= expr.start_byte < v.end_byte:
             return None
         return _buffer_source(pkg, ctx, v, depth + 1)
+    if b.kind == "range" and b.index == 1 and b.values:
+        # for _, line := range strings.Split(s, "\n"): each line shares s's bytes
+        over = _split_operand(pkg, b.values[0])
+        return _buffer_source(pkg, ctx, over, depth + 1) if over is not None else None
     return None
 
 
@@ -189,7 +203,7 @@ def _call_source(pkg: Package, ctx: RuleContext, call: Node, depth: int) -> _Sou
     if not q and name == "string" and len(args) == 1:
         inner = _buffer_source(pkg, ctx, args[0], depth + 1)
         if inner is not None and inner.kind != SCANNER:
-            return _Source(inner.node, inner.what.replace("the ", "a string copy of the ", 1))
+            return _Source(inner.node, inner.what.replace("the ", "a string copy of the ", 1), inner.kind)
     return None
 
 
@@ -283,7 +297,19 @@ class _Sinks:
             t = self.pkg.type_of(operand).deref()
             if t.kind == "named" and not t.pkg and t.name in self.structs():
                 return f"field {text(x.child_by_field_name('field'))} of {t.name} (held by a package-level variable)"
+            if t.kind == "named" and not t.pkg and self._pointer_receiver(operand):
+                return f"field {text(x.child_by_field_name('field'))} {RECEIVER} {text(operand)} (*{t.name})"
         return ""
+
+    def _pointer_receiver(self, x: Node | None) -> bool:
+        """x is the pointer receiver of the enclosing method: what is stored in its fields
+        outlives the call."""
+        if x is None or x.type != "identifier":
+            return False
+        b = self.pkg.resolve(x)
+        if not isinstance(b, Binding) or b.kind != "receiver" or b.type_node is None:
+            return False
+        return b.type_node.type == "pointer_type"
 
 
 _LAST: list[tuple[Package, _Sinks]] = []
@@ -440,12 +466,64 @@ def _candidates(src: bytes, root: Node) -> Iterable[Node]:
         yield from descendants(root, "slice_expression")
     if b"Split" in src or b"Fields" in src:
         yield from descendants(root, "index_expression")
+        for loop in descendants(root, "for_statement"):  # prefetched: no extra traversal
+            clause = next((c for c in loop.named_children if c.type == "range_clause"), None)
+            right = clause.child_by_field_name("right") if clause is not None else None
+            if right is not None and _may_split(src, right):
+                yield clause  # type: ignore[misc]
     trims = b"Trim" in src  # one search rules out most of the words
     yield from method_calls(root, src, [w for w in _CALL_WORDS if (trims or not w.startswith(b"Trim")) and w in src])
 
 
-def _analyse_piece(pkg: Package, ctx: RuleContext, sinks: _Sinks, piece: Node) -> tuple[Node, str, _Source, Node] | None:
-    """(store, where, source, stored expression) for a piece of a big buffer that is stored."""
+def _range_element(pkg: Package, clause: Node) -> tuple[Node, Binding] | None:
+    """(identifier, binding) of ``x`` in ``for _, x := range strings.Split(s, sep)`` (or a
+    local bound to such a call): every x shares s's bytes."""
+    left = expr_list(clause.child_by_field_name("left"))
+    if len(left) != 2 or left[1].type != "identifier" or _split_operand(pkg, clause.child_by_field_name("right")) is None:
+        return None
+    b = pkg.resolve(left[1])
+    return (left[1], b) if isinstance(b, Binding) and b.kind == "range" else None
+
+
+def _may_split(src: bytes, over: Node) -> bool:
+    """Can a range over ``over`` be a range over split pieces (syntax only)? A call named
+    like a split, or a local whose function mentions one before the loop."""
+    if over.type == "call_expression":
+        return callee_name(over) in _SPLITS
+    if over.type != "identifier":
+        return False
+    top = over
+    while top.parent is not None and top.parent.type != "source_file":
+        top = top.parent
+    return any(src.find(w, top.start_byte, over.start_byte) >= 0 for w in (b"Split", b"Fields"))
+
+
+def _analyse_range(pkg: Package, ctx: RuleContext, sinks: _Sinks, clause: Node) -> tuple[Node, str, _Source, Node, Node] | None:
+    """A stored element of a split big buffer, reached through the range variable."""
+    elem = _range_element(pkg, clause)
+    src = _buffer_source(pkg, ctx, elem[0]) if elem is not None else None
+    if elem is None or src is None:
+        return None
+    for v in _local_uses(pkg, *elem):
+        got = _store(sinks, v)
+        if got is not None and _kept(got[1], src):
+            return got[0], got[1], src, v, elem[0]
+    return None
+
+
+def _kept(where: str, src: _Source) -> bool:
+    """Does storing a piece of src there retain src for long?"""
+    if where.startswith("channel") and src.kind != SCANNER and not src.what.startswith("the whole input"):
+        return False  # a channel of pieces of a reused buffer is a pipeline, not retention
+    # A receiver's field outlives the call: a buffer made here and kept through a piece is
+    # retention; pieces of the caller's buffer or of a reader's window are the design.
+    return not (RECEIVER in where and src.kind in (PARAM, SCANNER))
+
+
+def _analyse_piece(pkg: Package, ctx: RuleContext, sinks: _Sinks, piece: Node) -> tuple[Node, str, _Source, Node, Node] | None:
+    """(store, where, source, stored expression, piece) for a piece of a big buffer that is stored."""
+    if piece.type == "range_clause":
+        return _analyse_range(pkg, ctx, sinks, piece)
     operand = _sub_slice_operand(pkg, piece)
     direct_scan = operand is None and piece.type == "call_expression" and call_name(piece)[1] in _OVERWRITTEN
     if operand is None and not direct_scan:
@@ -471,9 +549,8 @@ def _analyse_piece(pkg: Package, ctx: RuleContext, sinks: _Sinks, piece: Node) -
         src = source()
         if src is None:
             return None
-        if got[1].startswith("channel") and src.kind != SCANNER and not src.what.startswith("the whole input"):
-            continue  # a channel of pieces of a reused buffer is a pipeline, not retention
-        return got[0], got[1], src, v
+        if _kept(got[1], src):
+            return got[0], got[1], src, v, piece
     return None
 
 
@@ -481,19 +558,64 @@ def _analyse_piece(pkg: Package, ctx: RuleContext, sinks: _Sinks, piece: Node) -
 def check(pkg: Package, ctx: RuleContext) -> Iterable[Finding]:
     out: list[Finding] = []
     sinks: _Sinks | None = None
+    stores: set[int] = set()  # one finding per store (m[f[1]] = f[0] stores two pieces)
     for f in pkg.files:
         if f.is_test:
             continue
-        for piece in _candidates(f.src, f.root):
+        for cand in _candidates(f.src, f.root):
             sinks = sinks or _Sinks(pkg)
-            got = _analyse_piece(pkg, ctx, sinks, piece)
+            got = _analyse_piece(pkg, ctx, sinks, cand)
             if got is None:
                 continue
-            store, where, src, value = got
-            if _init_time(sinks.model(), store) or _in_func(store) is None or _released_later(store):
+            store, where, src, value, piece = got
+            if store.id in stores or _init_time(sinks.model(), store) or _in_func(store) is None \
+                    or _released_later(store) or _whole_kept(pkg, src, store):
                 continue
+            stores.add(store.id)
             out.append(_finding(pkg, ctx, store, where, src, piece, value))
     return out
+
+
+def _split_piece_type(pkg: Package, piece: Node | None, depth: int = 0) -> GoType:
+    """An element of strings.Split(s, ...) has s's type (parts[i], or a range variable)."""
+    piece = strip_parens(piece)
+    if piece is None or depth > 3:
+        return UNKNOWN
+    if piece.type == "index_expression":
+        operand = _split_operand(pkg, piece.child_by_field_name("operand"))
+    elif piece.type == "identifier":
+        b = pkg.resolve(piece)
+        clause = b.decl if isinstance(b, Binding) and b.kind == "range" else None
+        operand = _split_operand(pkg, clause.child_by_field_name("right")) if clause is not None else None
+    else:
+        return UNKNOWN
+    t = pkg.type_of(operand) if operand is not None else UNKNOWN
+    return _split_piece_type(pkg, operand, depth + 1) if t.kind == "unknown" else t
+
+
+def _whole_kept(pkg: Package, src: _Source, store: Node) -> bool:
+    """The function also keeps the whole buffer (``p.data = data`` next to
+    ``p.head = data[:16]``): the piece pins nothing that is not kept anyway."""
+    fn = _in_func(store)
+    stmt = src.node.parent.parent if src.node.parent is not None else None
+    if fn is None or stmt is None or stmt.type not in ("short_var_declaration", "assignment_statement"):
+        return False
+    lefts = expr_list(stmt.child_by_field_name("left"))
+    name = text(lefts[0]) if lefts and lefts[0].type == "identifier" else ""
+    if not name or name.encode() not in (fn.text or b""):
+        return False
+    for n in descendants(fn, "assignment_statement", "keyed_element"):
+        if n.type == "keyed_element":
+            kids = [c for c in n.named_children if c.type != "comment"]
+            value = kids[-1].named_children[0] if kids and kids[-1].named_children else None
+            if len(kids) == 2 and value is not None and text(value) == name:
+                return True
+            continue
+        pairs = zip(expr_list(n.child_by_field_name("left")), expr_list(n.child_by_field_name("right")), strict=False)
+        if any(strip_parens(left) is not None and strip_parens(left).type in ("selector_expression", "identifier")  # type: ignore[union-attr]
+               and text(right) == name and long_lived_place(pkg, left) for left, right in pairs):
+            return True
+    return False
 
 
 def _released_later(store: Node) -> bool:
@@ -524,9 +646,15 @@ def _finding(pkg: Package, ctx: RuleContext, store: Node, where: str, src: _Sour
     t = pkg.type_of(piece)
     if t.kind == "unknown" and piece.type == "call_expression" and call_args(piece):
         t = pkg.type_of(call_args(piece)[0])  # TrimPrefix(s, ...) has s's type
+    elif t.kind == "unknown" and piece.type in ("index_expression", "identifier"):
+        t = _split_piece_type(pkg, piece)
     is_string = t.kind == "basic" and t.name == "string"
     shown = text(piece) if len(text(piece)) <= 40 else text(piece)[:37] + "..."
-    via = "" if value.id == piece.id else f" (through {text(value)})"
+    via = "" if value.id == piece.id or text(value) == text(piece) else f" (through {text(value)})"
+    clause = piece.parent.parent if piece.parent is not None else None
+    if clause is not None and clause.type == "range_clause":
+        split = text(clause.child_by_field_name("right"))
+        shown += f" (an element of {split if len(split) <= 40 else split[:37] + '...'})"
     if src.kind == SCANNER:
         msg = (f"{where} keeps {shown}{via}, which points into {src.what}: the next read overwrites it, and "
                f"the reader's whole buffer stays reachable as long as it is held there")

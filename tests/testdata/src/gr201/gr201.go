@@ -32,7 +32,7 @@ func trackUpload(u *Upload) {
 func trackRequest(w http.ResponseWriter, r *http.Request) {
 	ticker := time.NewTicker(time.Second)
 	go func() { // want "GR201"
-		for range ticker.C {
+		for range ticker.C { // want "GR203"
 			log.Println(r.Method, r.URL.Path)
 		}
 	}()

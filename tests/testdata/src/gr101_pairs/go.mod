@@ -1,0 +1,3 @@
+module example.com/gr101_pairs
+
+go 1.22

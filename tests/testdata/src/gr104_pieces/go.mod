@@ -1,0 +1,3 @@
+module example.com/gr104_pieces
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/gr104_pieces_fixed
+
+go 1.22

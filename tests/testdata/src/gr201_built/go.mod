@@ -1,0 +1,3 @@
+module example.com/gr201_built
+
+go 1.22
