@@ -74,7 +74,7 @@ a channel. A field of the method's pointer receiver (also its map, or a composit
 stored there) outlives the call too: pieces of a buffer the method allocated or read
 whole are reported there, pieces of the caller's buffer (a parser keeping its input) are
 not. Split elements are followed through a range variable
-(`for _, line := range strings.Split(s, "\n")`) and a second split of such an element.
+(`for _, line := range strings.Split(s, sep)`) and a second split of such an element.
 Results of `bufio.Scanner.Bytes()` and `bufio.Reader.ReadSlice`/`ReadLine` are
 reported whenever they are stored: the next `Scan` overwrites them.
 
