@@ -21,7 +21,7 @@ the search.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 from tree_sitter import Node
 
@@ -48,6 +48,7 @@ from goretain.source.syntax import (
     method_calls,
     strip_parens,
     text,
+    word_nodes,
 )
 from goretain.source.types import UNKNOWN, GoType, const_int
 
@@ -465,7 +466,7 @@ def _candidates(src: bytes, root: Node) -> Iterable[Node]:
     if _may_hold_buffer(src):
         yield from descendants(root, "slice_expression")
     if b"Split" in src or b"Fields" in src:
-        yield from descendants(root, "index_expression")
+        yield from _split_indexes(root, src)
         for loop in descendants(root, "for_statement"):  # prefetched: no extra traversal
             clause = next((c for c in loop.named_children if c.type == "range_clause"), None)
             right = clause.child_by_field_name("right") if clause is not None else None
@@ -473,6 +474,37 @@ def _candidates(src: bytes, root: Node) -> Iterable[Node]:
                 yield clause  # type: ignore[misc]
     trims = b"Trim" in src  # one search rules out most of the words
     yield from method_calls(root, src, [w for w in _CALL_WORDS if (trims or not w.startswith(b"Trim")) and w in src])
+
+
+_SPLIT_BOUND = re.compile(rb"(\w+)\s*(?:,\s*\w+\s*)*:?=\s*(?:strings|bytes)\.$")
+
+
+def _split_indexes(root: Node, src: bytes) -> Iterator[Node]:
+    """``parts[i]`` where parts is a local this file binds to a Split/Fields call, and
+    ``strings.Split(s, sep)[i]``: found from the bytes (an index_expression query over
+    every file that mentions a split is much slower)."""
+    names: set[bytes] = set()
+    for word in (b"s.Split", b"s.Fields"):  # strings.X / bytes.X; look back on the line only
+        i = src.find(word)
+        while i >= 0:
+            line = src.rfind(b"\n", 0, i) + 1
+            m = _SPLIT_BOUND.search(src, line, i + 2)
+            if m is not None:
+                names.add(m.group(1))
+            i = src.find(word, i + len(word))
+    for node in word_nodes(root, src, names):
+        ix = node.parent
+        if ix is not None and ix.type == "index_expression" and _is_operand(ix, node):
+            yield ix
+    for call in method_calls(root, src, [w.encode() for w in _SPLITS]):
+        ix = call.parent
+        if ix is not None and ix.type == "index_expression" and _is_operand(ix, call):
+            yield ix
+
+
+def _is_operand(ix: Node, node: Node) -> bool:
+    op = ix.child_by_field_name("operand")
+    return op is not None and op.id == node.id
 
 
 def _range_element(pkg: Package, clause: Node) -> tuple[Node, Binding] | None:
