@@ -287,7 +287,7 @@ def terminates(stmt: Node, loop: Node | None = None) -> bool:
     if t == "return_statement":
         return True
     if t == "break_statement":
-        return loop is not None and _breaks_out_of(stmt, loop)
+        return loop is not None and breaks_out_of(stmt, loop)
     if t == "expression_statement":
         call = strip_parens(stmt.named_children[0]) if stmt.named_children else None
         return call is not None and call.type == "call_expression" and _never_returns(call)
@@ -311,7 +311,8 @@ def _never_returns(call: Node) -> bool:
     return bool(qual) and "." not in qual and name in _TERMINATING_METHODS and qual not in ("fmt", "errors")
 
 
-def _breaks_out_of(brk: Node, loop: Node) -> bool:
+def breaks_out_of(brk: Node, loop: Node) -> bool:
+    """Does the (possibly labelled) ``break`` leave ``loop``?"""
     label = next((c for c in brk.named_children if c.type == "label_name"), None)
     if label is None:
         cur = brk.parent
@@ -329,6 +330,28 @@ def _breaks_out_of(brk: Node, loop: Node) -> bool:
             return cur.start_byte <= loop.start_byte and loop.end_byte <= cur.end_byte
         cur = cur.parent
     return False
+
+
+def enclosing_loop(n: Node) -> Node | None:
+    """The innermost for loop around ``n`` in its function (what ``continue`` goes on)."""
+    cur = n.parent
+    while cur is not None and cur.type not in FUNC_KINDS:
+        if cur.type == "for_statement":
+            return cur
+        cur = cur.parent
+    return None
+
+
+def broken_loop(brk: Node) -> Node | None:
+    """The for loop an unlabelled ``break`` leaves (None when it leaves a switch/select)."""
+    cur = brk.parent
+    while cur is not None and cur.type not in FUNC_KINDS:
+        if cur.type in ("expression_switch_statement", "type_switch_statement", "select_statement"):
+            return None
+        if cur.type == "for_statement":
+            return cur
+        cur = cur.parent
+    return None
 
 
 def exits_loop_after(node: Node, loop: Node) -> bool:

@@ -18,7 +18,6 @@ from goretain.source.syntax import (
     method_calls,
     strip_parens,
     text,
-    word_nodes,
 )
 
 
@@ -51,20 +50,11 @@ def _handed_receivers(pkg: Package, c: Chan) -> list[Node] | None:
     tname, fname = str(key[1]), str(key[2])
     recorded = {o.node.id for o in c.ops}
     out = [o.node for o in c.of(RECV, RANGE)]
-    for f in pkg.files:
-        if fname.encode() not in f.src:
-            continue
-        for node in word_nodes(f.root, f.src, [fname.encode()]):
-            sel = node.parent
-            if node.type != "field_identifier" or sel is None or sel.type != "selector_expression":
-                continue
-            base = pkg.type_of(sel.child_by_field_name("operand")).deref()
-            if base.kind == "named" and base.name != tname:
-                continue
-            got = _value_receivers(pkg, sel, recorded, tname)
-            if got is None:
-                return None
-            out.extend(got)
+    for sel in pkg.field_selectors(tname, fname):
+        got = _value_receivers(pkg, sel, recorded, tname)
+        if got is None:
+            return None
+        out.extend(got)
     return out
 
 

@@ -10,7 +10,7 @@ from tree_sitter import Node
 
 from goretain.findings import Finding, Related
 from goretain.rules.base import RuleContext
-from goretain.rules.flow import loop_header, own_descendants
+from goretain.rules.flow import broken_loop, enclosing_loop, loop_header, own_descendants
 from goretain.rules.lock_meta import META
 from goretain.rules.lock_ops import func_of
 from goretain.rules.sync_summary import callee, dominates
@@ -300,7 +300,7 @@ def _skipped_spawn(pkg: Package, ctx: RuleContext, add: Node, key: str, loop: No
     fn = func_of(loop)
     if body is None or fn is None:
         return None
-    spawns = [g for g in own_descendants(body, "go_statement") if _loop_of(g) is not None and _loop_of(g).id == loop.id
+    spawns = [g for g in own_descendants(body, "go_statement") if enclosing_loop(g) is not None and enclosing_loop(g).id == loop.id
               and _counted(pkg, g, key)]
     waits = [c for c in own_descendants(fn, "call_expression")
              if c.start_byte >= loop.end_byte and _wg_call(pkg, c) == "Wait" and _wg_key(c) == key]
@@ -313,7 +313,7 @@ def _skipped_spawn(pkg: Package, ctx: RuleContext, add: Node, key: str, loop: No
     for skip in own_descendants(body, "continue_statement", "break_statement"):
         if skip.start_byte >= g.start_byte or any(c.type == "label_name" for c in skip.named_children):
             continue
-        if _loop_of(skip) is None or _loop_of(skip).id != loop.id or (skip.type == "break_statement" and _broken(skip) is None):
+        if enclosing_loop(skip) is None or enclosing_loop(skip).id != loop.id or (skip.type == "break_statement" and broken_loop(skip) is None):
             continue
         if _released_before(pkg, body, skip, key):
             continue
@@ -332,24 +332,8 @@ def _skipped_spawn(pkg: Package, ctx: RuleContext, add: Node, key: str, loop: No
     return None
 
 
-def _loop_of(n: Node) -> Node | None:
-    cur = n.parent
-    while cur is not None and cur.type not in FUNC_KINDS:
-        if cur.type == "for_statement":
-            return cur
-        cur = cur.parent
-    return None
 
 
-def _broken(brk: Node) -> Node | None:
-    cur = brk.parent
-    while cur is not None and cur.type not in FUNC_KINDS:
-        if cur.type in ("expression_switch_statement", "type_switch_statement", "select_statement"):
-            return None
-        if cur.type == "for_statement":
-            return cur
-        cur = cur.parent
-    return None
 
 
 def _counted(pkg: Package, g: Node, key: str) -> bool:

@@ -34,7 +34,6 @@ from goretain.source.syntax import (
     method_calls,
     strip_parens,
     text,
-    word_nodes,
 )
 
 _RELEASERS = {"Cond": ("Signal", "Broadcast"), "WaitGroup": ("Done", "Go")}
@@ -203,27 +202,18 @@ def _field_changes(pkg: Package, pair: tuple[str, str]) -> list[Node]:
     receiver anywhere in the package (the selector expressions)."""
     tname, name = pair
     out: list[Node] = []
-    for f in pkg.files:
-        if name.encode() not in f.src:
+    for sel in pkg.field_selectors(tname, name):
+        p = sel.parent
+        while p is not None and p.type == "parenthesized_expression":
+            p = p.parent
+        if p is not None and p.type in ("binary_expression", "if_statement", "for_statement", "return_statement",
+                                        "expression_switch_statement", "index_expression"):
             continue
-        for node in word_nodes(f.root, f.src, [name.encode()]):
-            sel = node.parent
-            if node.type != "field_identifier" or sel is None or sel.type != "selector_expression":
-                continue
-            base = pkg.type_of(sel.child_by_field_name("operand")).deref()
-            if base.kind == "named" and base.name != tname:
-                continue
-            p = sel.parent
-            while p is not None and p.type == "parenthesized_expression":
-                p = p.parent
-            if p is not None and p.type in ("binary_expression", "if_statement", "for_statement", "return_statement",
-                                            "expression_switch_statement", "index_expression"):
-                continue
-            if p is not None and p.type == "unary_expression" and text(p.child_by_field_name("operator")) != "&":
-                continue
-            if p is not None and p.type == "selector_expression" and (p.parent is None or p.parent.type != "call_expression"):
-                continue  # reads a field of it
-            out.append(sel)
+        if p is not None and p.type == "unary_expression" and text(p.child_by_field_name("operator")) != "&":
+            continue
+        if p is not None and p.type == "selector_expression" and (p.parent is None or p.parent.type != "call_expression"):
+            continue  # reads a field of it
+        out.append(sel)
     return out
 
 

@@ -49,7 +49,7 @@ from tree_sitter import Node
 from goretain.findings import Finding, Related
 from goretain.rules.base import RuleContext, register
 from goretain.rules.chanflow import goroutine_of
-from goretain.rules.flow import own_descendants
+from goretain.rules.flow import broken_loop, enclosing_loop, own_descendants
 from goretain.rules.lock_loops import helper_lock_ops, relock_next_pass
 from goretain.rules.lock_meta import META
 from goretain.rules.lock_ops import LOCKS, LockOp, lock_ops, receiver_name
@@ -164,32 +164,15 @@ def _exits_after(lock: Node, body: Node) -> list[tuple[Node, Node | None]]:
             continue
         loop: Node | None = None
         if n.type != "return_statement":
-            loop = _loop_of(n) if n.type == "continue_statement" else _broken(n)
+            loop = enclosing_loop(n) if n.type == "continue_statement" else broken_loop(n)
             if loop is None or not contains(loop, lock) or any(c.type == "label_name" for c in n.named_children):
                 continue
         out.append((n, loop))
     return out
 
 
-def _broken(brk: Node) -> Node | None:
-    """The for loop an unlabelled ``break`` leaves (None when it leaves a switch/select)."""
-    cur = brk.parent
-    while cur is not None and cur.type not in FUNC_KINDS:
-        if cur.type in ("expression_switch_statement", "type_switch_statement", "select_statement"):
-            return None
-        if cur.type == "for_statement":
-            return cur
-        cur = cur.parent
-    return None
 
 
-def _loop_of(n: Node) -> Node | None:
-    cur = n.parent
-    while cur is not None and cur.type not in FUNC_KINDS:
-        if cur.type == "for_statement":
-            return cur
-        cur = cur.parent
-    return None
 
 
 # --- double lock --------------------------------------------------------------------------------

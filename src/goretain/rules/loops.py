@@ -39,7 +39,7 @@ from goretain.rules.chanflow import (
     is_make_chan,
     never_fed_case,
 )
-from goretain.rules.flow import loop_body, loop_header, own_descendants
+from goretain.rules.flow import breaks_out_of, loop_body, loop_header, own_descendants
 from goretain.source.package import Package, SourceFile, VarDecl
 from goretain.source.syntax import (
     FUNC_KINDS,
@@ -487,7 +487,7 @@ def _way_out(n: Node, loop: Node) -> bool:
     if t in ("return_statement", "goto_statement"):
         return True
     if t == "break_statement":
-        return _leaves(n, loop)
+        return breaks_out_of(n, loop)
     if t == "continue_statement":
         return _continues_outer(n, loop)
     return t == "call_expression" and exits(n)
@@ -571,21 +571,6 @@ def _bare_receive(stmt: Node) -> bool:
     return n is not None and n.type == "unary_expression" and text(n.child_by_field_name("operator")) == "<-"
 
 
-def _leaves(brk: Node, loop: Node) -> bool:
-    label = next((c for c in brk.named_children if c.type == "label_name"), None)
-    cur = brk.parent
-    if label is not None:
-        name = text(label)
-        while cur is not None and cur.type not in FUNC_KINDS:
-            if cur.type == "labeled_statement" and text(cur.child_by_field_name("label")) == name:
-                return contains(cur, loop)
-            cur = cur.parent
-        return False
-    while cur is not None and cur.type not in FUNC_KINDS:
-        if cur.type in ("for_statement", "expression_switch_statement", "type_switch_statement", "select_statement"):
-            return cur.id == loop.id
-        cur = cur.parent
-    return False
 
 
 def _func_name(n: Node) -> str:

@@ -26,6 +26,7 @@ from goretain.source.syntax import (
     expr_list,
     strip_parens,
     text,
+    word_nodes,
 )
 from goretain.source.types import (
     BASIC_SIZES,
@@ -282,6 +283,22 @@ class Package:
             operand = fn.child_by_field_name("operand") if fn is not None else None
             if operand is not None and self.is_package_name(operand) == import_path:
                 yield call, name
+
+    def field_selectors(self, type_name: str, field: str) -> Iterator[Node]:
+        """Every ``x.field`` selector in the package whose operand may be of the named
+        type ``type_name`` (its type is that type, or unknown), found by the field's bytes."""
+        word = field.encode()
+        for f in self.files:
+            if word not in f.src:
+                continue
+            for node in word_nodes(f.root, f.src, [word]):
+                sel = node.parent
+                if node.type != "field_identifier" or sel is None or sel.type != "selector_expression":
+                    continue
+                base = self.type_of(sel.child_by_field_name("operand")).deref()
+                if base.kind == "named" and base.name != type_name:
+                    continue
+                yield sel
 
     def scope(self, node: Node) -> FuncScope:
         """The local scope of the top-level function containing ``node``."""
