@@ -39,7 +39,15 @@ from goretain.rules.flow import own_descendants, statements_after, terminates
 from goretain.rules.sync_summary import callee
 from goretain.source.package import Package
 from goretain.source.scope import Binding
-from goretain.source.syntax import call_args, contains, descendants, expr_list, strip_parens
+from goretain.source.syntax import (
+    call_args,
+    contains,
+    descendants,
+    expr_list,
+    param_index,
+    strip_parens,
+    text,
+)
 
 
 def generator_abandoned(pkg: Package, ctx: RuleContext, c: Chan) -> Iterator[Finding]:
@@ -158,24 +166,13 @@ def _ctx_only(pkg: Package, s: Op, fn: Node) -> int:
             return -1
         if not pkg.type_of(x).is_named("context", "Context"):
             return -1
-        i = _param_index(fn, b.ident)
+        i = param_index(fn, text(b.ident))
         if i < 0 or (k >= 0 and i != k) or not own_descendants(alt, "return_statement"):
             return -1
         k = i
     return k
 
 
-def _param_index(fn: Node, ident: Node) -> int:
-    params = fn.child_by_field_name("parameters")
-    i = 0
-    for p in params.named_children if params is not None else []:
-        if p.type not in ("parameter_declaration", "variadic_parameter_declaration"):
-            continue
-        for n in p.children_by_field_name("name") or [None]:
-            if n is not None and n.id == ident.id:
-                return i
-            i += 1
-    return -1
 
 
 def _generator_name(pkg: Package, fn: Node) -> str | None:

@@ -17,7 +17,7 @@ from goretain.rules.flow import own_descendants
 from goretain.rules.sync_summary import dominates
 from goretain.source.package import Package
 from goretain.source.scope import Binding
-from goretain.source.syntax import call_args, descendants, strip_parens
+from goretain.source.syntax import call_args, descendants, param_index, strip_parens
 
 
 def wait_before_drain(pkg: Package, ctx: RuleContext, c: Chan) -> Iterator[Finding]:
@@ -93,23 +93,12 @@ def _wg_key(pkg: Package, x: Node, fn: Node, g: Node | None) -> object | None:
         return None
     if b.kind == "param" and g is not None and b.func is not None and b.func.id == fn.id:
         call = g.named_children[0] if g.named_children else None
-        idx = _param_index(fn, b.name)
+        idx = param_index(fn, b.name)
         args = call_args(call) if call is not None and call.type == "call_expression" else []
         return _wg_key(pkg, args[idx], fn, None) if 0 <= idx < len(args) else None
     return b
 
 
-def _param_index(fn: Node, name: str) -> int:
-    params = fn.child_by_field_name("parameters")
-    i = 0
-    for p in params.named_children if params is not None else []:
-        if p.type not in ("parameter_declaration", "variadic_parameter_declaration"):
-            continue
-        for n in p.children_by_field_name("name") or [None]:
-            if n is not None and (n.text or b"").decode() == name:
-                return i
-            i += 1
-    return -1
 
 
 def _wait_before_all(pkg: Package, wg: object, partners: list[Op], gs: list[Node]) -> Node | None:

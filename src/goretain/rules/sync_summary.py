@@ -39,6 +39,7 @@ from goretain.source.syntax import (
     call_args,
     contains,
     descendants,
+    param_index,
     strip_parens,
     text,
     word_nodes,
@@ -614,7 +615,7 @@ def param_args(pkg: Package, b: Binding) -> list[tuple[Node, str | None]]:
     fn = b.func
     if fn is None or fn.type not in ("function_declaration", "method_declaration") or b.variadic:
         return []
-    idx = _param_index(fn, b)
+    idx = param_index(fn, b.name)
     fd = decl_of(pkg, fn)
     if idx < 0 or fd is None:
         return []
@@ -640,18 +641,6 @@ def param_args(pkg: Package, b: Binding) -> list[tuple[Node, str | None]]:
     return out
 
 
-def _param_index(fn: Node, b: Binding) -> int:
-    params = fn.child_by_field_name("parameters")
-    i = 0
-    for p in params.named_children if params is not None else []:
-        if p.type not in ("parameter_declaration", "variadic_parameter_declaration"):
-            continue
-        names = p.children_by_field_name("name") or [None]
-        for n in names:
-            if n is not None and n.id == b.ident.id:
-                return i
-            i += 1
-    return -1
 
 
 def func_fields(pkg: Package) -> frozenset[str]:

@@ -195,6 +195,21 @@ def method_calls(root: Node, src: bytes, words: Iterable[bytes]) -> Iterator[Nod
             yield call  # type: ignore[misc]
 
 
+def param_index(fn: Node, name: str) -> int:
+    """Position of the parameter called ``name`` in ``fn``'s signature (unnamed parameters
+    count too), or -1."""
+    params = fn.child_by_field_name("parameters")
+    i = 0
+    for p in params.named_children if params is not None else []:
+        if p.type not in ("parameter_declaration", "variadic_parameter_declaration"):
+            continue
+        for n in p.children_by_field_name("name") or [None]:
+            if n is not None and n.text is not None and n.text.decode("utf-8", "replace") == name:
+                return i
+            i += 1
+    return -1
+
+
 def ancestors(node: Node) -> Iterable[Node]:
     cur = node.parent
     while cur is not None:
