@@ -17,14 +17,12 @@ from goretain.findings import Finding, Related
 from goretain.rules.base import RuleContext
 from goretain.rules.flow import exits_loop_after, own_descendants, trip_bound
 from goretain.rules.lock_meta import META
-from goretain.rules.lock_ops import LOCKS, LockOp, func_of, lock_ops, receiver_name
+from goretain.rules.lock_ops import LOCKS, LockOp, func_of, lock_ops, receiver_name, writer_of
 from goretain.rules.sync_summary import (
     body_lock_calls,
     callee,
     dominates,
     file_lock_calls,
-    mutex_class,
-    regions,
 )
 from goretain.source.package import Package
 from goretain.source.scope import Binding
@@ -57,7 +55,7 @@ def relock_next_pass(pkg: Package, ctx: RuleContext, body: Node, ops: list[LockO
         if (bound is not None and bound <= 1) or _varies(pkg, lk.call, loop):
             continue
         if lk.name == "RLock":
-            writer = _writer(pkg, lk)
+            writer = writer_of(pkg, lk)
             if writer is None:
                 continue  # read locks pile up but nothing waits in between
             why = (f"a writer's Lock (line {writer.start_point[0] + 1}) queued after the first pass blocks the next "
@@ -134,13 +132,6 @@ def _assigned_names(loop: Node) -> set[str]:
                 out.add(text(root))
     return out
 
-
-def _writer(pkg: Package, lk: LockOp) -> Node | None:
-    fn = strip_parens(lk.call.child_by_field_name("function"))
-    cls = mutex_class(pkg, fn.child_by_field_name("operand")) if fn is not None else None
-    if cls is None:
-        return None
-    return next((r.call for r in regions(pkg) if r.mode == "Lock" and r.cls == cls), None)
 
 
 # --- a helper that returns its result locked ---------------------------------------------------------

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from tree_sitter import Node
 
-from goretain.rules.sync_summary import body_lock_calls
+from goretain.rules.sync_summary import body_lock_calls, mutex_class, regions
 from goretain.source.package import Package
 from goretain.source.syntax import FUNC_KINDS, call_args, descendants, strip_parens, text
 
@@ -80,3 +80,12 @@ def receiver_name(fn: Node) -> str:
         n = p.child_by_field_name("name")
         return text(n) if n is not None else ""
     return ""
+
+
+def writer_of(pkg: Package, lk: LockOp) -> Node | None:
+    """A write Lock of the mutex ``lk`` read-locks, anywhere in the package."""
+    fn = strip_parens(lk.call.child_by_field_name("function"))
+    cls = mutex_class(pkg, fn.child_by_field_name("operand")) if fn is not None else None
+    if cls is None:
+        return None
+    return next((r.call for r in regions(pkg) if r.mode == "Lock" and r.cls == cls), None)

@@ -52,13 +52,13 @@ from goretain.rules.chanflow import goroutine_of
 from goretain.rules.flow import broken_loop, enclosing_loop, own_descendants
 from goretain.rules.lock_loops import helper_lock_ops, relock_next_pass
 from goretain.rules.lock_meta import META
-from goretain.rules.lock_ops import LOCKS, LockOp, lock_ops, receiver_name
+from goretain.rules.lock_ops import LOCKS, LockOp, lock_ops, receiver_name, writer_of
 from goretain.rules.lock_order import inner_released_under_outer, lock_order
 from goretain.rules.lock_relock import callback_relock, relock_after_leak
 from goretain.rules.lock_sends import held_across_send
 from goretain.rules.lock_waitgroups import add_count_skipped, wait_in_spawn_loop, waitgroups
 from goretain.rules.lock_waits import held_across_wait, unreleased_waits
-from goretain.rules.sync_summary import dominates, file_lock_calls, mutex_class, regions
+from goretain.rules.sync_summary import dominates, file_lock_calls
 from goretain.source.package import FuncDecl, Package
 from goretain.source.syntax import FUNC_KINDS, contains, descendants, strip_parens, text
 
@@ -195,7 +195,7 @@ def _double_lock(pkg: Package, ctx: RuleContext, fn: Node, body: Node, ops: list
             if o.call.start_byte >= end or not dominates(lk.call, o.call):
                 continue
             if lk.name == "RLock" and o.name == "RLock":
-                w = _writer(pkg, lk)  # recursive read locks deadlock with a writer waiting in between
+                w = writer_of(pkg, lk)  # recursive read locks deadlock with a writer waiting in between
                 if w is not None:
                     yield _recursive_read(pkg, ctx, lk, o.call, f"{o.key}.{o.name}()", w)
                     break
@@ -216,7 +216,7 @@ def _double_lock(pkg: Package, ctx: RuleContext, fn: Node, body: Node, ops: list
             if hit is None and lk.name == "Lock":
                 hit = next((m for (r, m) in got if r == rel), None)
             if hit is None and lk.name == "RLock" and any(r == rel for (r, _m) in got):
-                w = _writer(pkg, lk)
+                w = writer_of(pkg, lk)
                 if w is not None:
                     what = f"{pkg.text(call.child_by_field_name('function'))}(), which calls {recv}{rel}.RLock()"
                     yield _recursive_read(pkg, ctx, lk, call, what, w)
@@ -236,14 +236,6 @@ def _double(pkg: Package, ctx: RuleContext, lk: LockOp, at: Node, what: str) -> 
         fix=f"release {lk.key} first, or call a variant that expects the lock to be held",
     )
 
-
-def _writer(pkg: Package, lk: LockOp) -> Node | None:
-    """A write Lock of the mutex ``lk`` read-locks, anywhere in the package."""
-    fn = strip_parens(lk.call.child_by_field_name("function"))
-    cls = mutex_class(pkg, fn.child_by_field_name("operand")) if fn is not None else None
-    if cls is None:
-        return None
-    return next((r.call for r in regions(pkg) if r.mode == "Lock" and r.cls == cls), None)
 
 
 def _recursive_read(pkg: Package, ctx: RuleContext, lk: LockOp, at: Node, what: str, writer: Node) -> Finding:
