@@ -37,7 +37,9 @@ META = RuleMeta(
         "`WithCancel` it cancels. A channel made by a same-package helper (`func newErrc() chan error "
         "{ return make(chan error) }`) counts as made at the call, with the helper's capacity. Each "
         "finding names where the channel is made; sends of one channel that block for the same reason "
-        "are one finding."
+        "are one finding. Also: the timer drain `if !t.Stop() { <-t.C }` in a loop whose `select` "
+        "also receives `<-t.C` without resetting `t` (after that case the channel is empty and the "
+        "drain blocks forever; drain with `select { case <-t.C: default: }`)."
     ),
     bad=(
         "package p\n\n"

@@ -87,6 +87,7 @@ from goretain.rules.chan_ops import (
 )
 from goretain.rules.chan_overfill import overfilled
 from goretain.rules.chan_returns import closed_late, partner_returns
+from goretain.rules.chan_timerdrain import stranded_drains
 from goretain.rules.chan_waitgroups import wait_before_drain
 from goretain.rules.chanflow import (
     CLOSE,
@@ -113,6 +114,7 @@ def check(pkg: Package, ctx: RuleContext) -> Iterator[Finding]:
     waits = any(b"WithCancel" in f.src and b"Done()" in f.src for f in pkg.files)
     if waits:
         yield from (stuck_wait_finding(pkg, ctx, w) for w in stuck_waits(pkg))
+    yield from stranded_drains(pkg, ctx)
     if not any(b"chan" in f.src and (b"go " in f.src or b"go\t" in f.src or b"<-" in f.src) for f in pkg.files):
         return
     table = collect(pkg)

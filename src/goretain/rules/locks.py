@@ -50,6 +50,7 @@ from goretain.findings import Finding, Related
 from goretain.rules.base import RuleContext, register
 from goretain.rules.chanflow import goroutine_of
 from goretain.rules.flow import broken_loop, enclosing_loop, own_descendants
+from goretain.rules.lock_condwait import lost_wakeups
 from goretain.rules.lock_loops import helper_lock_ops, relock_next_pass
 from goretain.rules.lock_meta import META
 from goretain.rules.lock_ops import LOCKS, LockOp, lock_ops, receiver_name, writer_of
@@ -105,6 +106,8 @@ def check(pkg: Package, ctx: RuleContext) -> Iterator[Finding]:
         if b".Add(" in f.src:
             yield from add_count_skipped(pkg, ctx, f.root, f.src)
     yield from unreleased_waits(pkg, ctx)
+    if any(b".Signal()" in f.src or b".Broadcast()" in f.src for f in pkg.files):
+        yield from lost_wakeups(pkg, ctx)
     if has_lock:
         yield from callback_relock(pkg, ctx)
         yield from held_across_send(pkg, ctx)

@@ -1,0 +1,3 @@
+module example.com/condlostwakeup
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/condlostwakeup_fixed
+
+go 1.22

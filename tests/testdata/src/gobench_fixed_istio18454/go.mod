@@ -1,0 +1,3 @@
+module example.com/gobench_fixed_istio18454
+
+go 1.23

@@ -1,0 +1,9 @@
+package main
+
+const yieldCount = 10
+
+func register(name string, f func()) {}
+
+func registerInit(name string, f func()) {}
+
+func main() {}

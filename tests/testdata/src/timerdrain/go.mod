@@ -1,0 +1,3 @@
+module example.com/timerdrain
+
+go 1.22

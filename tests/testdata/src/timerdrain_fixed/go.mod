@@ -1,0 +1,3 @@
+module example.com/timerdrain_fixed
+
+go 1.22
