@@ -1,7 +1,8 @@
 """Leak-fix pairs: recall on the code before a fix, silence on the code after it.
 
-``bench/leakfixes/*.txt`` holds realistic before/after pairs of Go leak fixes (written
-apart from the rule fixtures, in the style of fixes to well-known Go services). Each
+``bench/leakfixes/*.txt`` holds realistic before/after pairs of Go leak fixes, written
+apart from the rule fixtures in the style of fixes to well-known Go services: 86 in a
+first round (``[a-i]_*.txt``) and 53 in a second, independent one (``r2_*.txt``). Each
 case starts with a header ``### caseNN GOVERSION CATEGORY FILE.go``, then the code before
 the fix, a line ``---after---`` and the code after it; ``=== file: NAME.go`` starts an
 extra file. In the "before" code, ``// LEAK`` marks the lines the fix changes.
