@@ -301,7 +301,13 @@ def _received(pkg: Package, b: Binding) -> bool:
 
 def _map_growth(model: Model, paths: Paths, tg: Target) -> list[tuple[Node, str]]:
     pkg = model.pkg
-    if tg.kind != maps.MAP or maps._pointerish(pkg, tg.gotype.key) or maps.bounded_key_type(pkg, tg.gotype.key):
+    if tg.kind != maps.MAP or maps._pointerish(pkg, tg.gotype.key):
+        return []
+    if _slice_values(pkg, tg.gotype):
+        grown = _value_growth(model, paths, tg)
+        if grown:
+            return grown
+    if maps.bounded_key_type(pkg, tg.gotype.key):
         return []
     if tg.served and not maps.open_key_type(pkg, tg.gotype.key):
         return []  # a server's map keyed by another package's type: too little known
@@ -317,6 +323,46 @@ def _map_growth(model: Model, paths: Paths, tg: Target) -> list[tuple[Node, str]
         if where:
             out.append((site, f"{where}; {why}"))
     return out
+
+
+_IN_PLACE = "; each entry's slice is appended to in place and never trimmed"
+
+
+def _slice_values(pkg: Package, t: GoType) -> bool:
+    return t.elem is not None and _local_underlying(pkg, t.elem).kind == "slice"
+
+
+def _value_growth(model: Model, paths: Paths, tg: Target) -> list[tuple[Node, str]]:
+    """``m[k] = append(m[k], v)`` on a repeated path, with every insert of that form and no
+    delete or reset: even with few keys, each key's slice only grows."""
+    maps._settle(model, tg)
+    if not tg.inserts or tg.cleared or (tg.served and not maps.open_key_type(model.pkg, tg.gotype.key)) \
+            or maps.request_keyed(model, tg):
+        return []
+    if not all(_appends_in_place(site) for site, _ in tg.inserts):
+        return []
+    out: list[tuple[Node, str]] = []
+    for site, _ in tg.inserts:
+        if _fresh_insert(model.pkg, site):
+            continue
+        where = paths.why(site)
+        if where:
+            out.append((site, where + _IN_PLACE))
+    return out
+
+
+def _appends_in_place(site: Node) -> bool:
+    """site is ``m[k] = append(m[k], ...)``."""
+    if site.type != "assignment_statement" or text(site.child_by_field_name("operator")) != "=":
+        return False
+    lefts, rights = expr_list(site.child_by_field_name("left")), expr_list(site.child_by_field_name("right"))
+    if len(lefts) != 1 or len(rights) != 1 or lefts[0].type != "index_expression":
+        return False
+    call = strip_parens(rights[0])
+    if call is None or call.type != "call_expression" or call_name(call) != ("", "append"):
+        return False
+    args = call_args(call)
+    return bool(args) and text(strip_parens(args[0])) == text(lefts[0])
 
 
 def _fresh_insert(pkg: Package, site: Node) -> bool:
@@ -337,6 +383,10 @@ def _message(pkg: Package, tg: Target, growth: list[tuple[Node, str]], kind: str
         return (f"{where} ({tg.gotype}) is appended to at line{'s' if len(lines) > 1 else ''} {at} ({first}) "
                 f"but nothing in package {pkg.name} truncates, resets or replaces it; it grows with every pass "
                 f"and keeps every element reachable for the life of the process")
+    if first.endswith(_IN_PLACE):
+        return (f"{where} ({tg.gotype}) has its entries' slices appended to at line{'s' if len(lines) > 1 else ''} "
+                f"{at} ({first.removesuffix(_IN_PLACE)}) but nothing in package {pkg.name} deletes entries or trims "
+                f"the slices; every element appended stays reachable for the life of the process")
     return (f"{where} ({tg.gotype}) gains entries at line{'s' if len(lines) > 1 else ''} {at} ({first}) but "
             f"nothing in package {pkg.name} deletes, clears or replaces them; the key set is unbounded, so the "
             f"map grows for the life of the process")

@@ -393,10 +393,14 @@ def _bound_local(pkg: Package, value: Node) -> tuple[Node, Binding] | None:
     """(identifier, binding) of the local variable value initialises (``v := b[i:j]``)."""
     x = _value_position(value)
     p = x.parent
-    if p is None or p.type != "expression_list" or p.parent is None \
-            or p.parent.type not in ("short_var_declaration", "var_spec"):
+    if p is None or p.type != "expression_list" or p.parent is None:
         return None
     stmt = p.parent
+    if stmt.type == "assignment_statement":  # data = data[:512]: the local now holds the piece
+        # only explicit bounds: v = TrimSpace(v) keeps nearly all of v, nothing is cut off
+        return _reassigned_local(pkg, stmt, p, x) if x.type == "slice_expression" else None
+    if stmt.type not in ("short_var_declaration", "var_spec"):
+        return None
     rights = expr_list(stmt.child_by_field_name("right") if stmt.type == "short_var_declaration"
                        else stmt.child_by_field_name("value"))
     lefts = expr_list(stmt.child_by_field_name("left")) if stmt.type == "short_var_declaration" \
@@ -408,6 +412,21 @@ def _bound_local(pkg: Package, value: Node) -> tuple[Node, Binding] | None:
         return None
     b = pkg.resolve(lefts[i])
     return (lefts[i], b) if isinstance(b, Binding) and not isinstance(b, VarDecl) else None
+
+
+def _reassigned_local(pkg: Package, stmt: Node, right: Node, x: Node) -> tuple[Node, Binding] | None:
+    """(identifier, binding) for ``v = piece`` with v a local variable (plain ``=`` only)."""
+    op = stmt.child_by_field_name("operator")
+    if op is None or text(op) != "=" or (stmt.child_by_field_name("right") or right).id != right.id:
+        return None
+    lefts, rights = expr_list(stmt.child_by_field_name("left")), expr_list(right)
+    i = next((k for k, r in enumerate(rights) if r.id == x.id), -1)
+    if len(lefts) != len(rights) or i < 0 or lefts[i].type != "identifier":
+        return None
+    b = pkg.resolve(lefts[i])
+    if not isinstance(b, Binding) or isinstance(b, VarDecl) or b.kind not in ("short", "var"):
+        return None
+    return lefts[i], b
 
 
 def _local_uses(pkg: Package, ident: Node, b: Binding) -> list[Node]:

@@ -1,0 +1,3 @@
+module example.com/gr103_valueappend
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/gr104_reslice
+
+go 1.22
