@@ -5,7 +5,10 @@ never reaches zero, is stuck forever with everything it references. Shapes found
 one function (and one or two levels of same-receiver method calls):
 
 - ``mu.Lock()`` with a path to ``return`` (or ``continue`` back to the Lock) that skips
-  the ``Unlock`` the function otherwise performs, and no deferred unlock;
+  the ``Unlock`` the function otherwise performs, and no deferred unlock (unlocks in
+  other branches that return right after them do not release this path);
+- a ``Close``/``Stop``/``Shutdown`` method writing state under a Cond's lock with no
+  Signal/Broadcast while another method waits on the Cond in a loop (``lock_closewake``);
 - a second ``Lock``/``RLock`` of the same mutex while it is held (directly or in a method
   of the same receiver the function calls), including ``RLock`` then ``Lock``, and
   ``mu.Lock(); defer mu.Unlock()`` in a loop that locks the same mutex on every pass;
@@ -50,6 +53,7 @@ from goretain.findings import Finding, Related
 from goretain.rules.base import RuleContext, register
 from goretain.rules.chanflow import goroutine_of
 from goretain.rules.flow import broken_loop, enclosing_loop, own_descendants
+from goretain.rules.lock_closewake import close_without_wake
 from goretain.rules.lock_condwait import lost_wakeups
 from goretain.rules.lock_loops import helper_lock_ops, relock_next_pass
 from goretain.rules.lock_meta import META
@@ -59,7 +63,7 @@ from goretain.rules.lock_relock import callback_relock, relock_after_leak
 from goretain.rules.lock_sends import held_across_send
 from goretain.rules.lock_waitgroups import add_count_skipped, wait_in_spawn_loop, waitgroups
 from goretain.rules.lock_waits import held_across_wait, unreleased_waits
-from goretain.rules.sync_summary import dominates, file_lock_calls
+from goretain.rules.sync_summary import dominates, file_lock_calls, stmt_of
 from goretain.source.package import FuncDecl, Package
 from goretain.source.syntax import FUNC_KINDS, contains, descendants, strip_parens, text
 
@@ -108,6 +112,8 @@ def check(pkg: Package, ctx: RuleContext) -> Iterator[Finding]:
     yield from unreleased_waits(pkg, ctx)
     if any(b".Signal()" in f.src or b".Broadcast()" in f.src for f in pkg.files):
         yield from lost_wakeups(pkg, ctx)
+    if has_lock and any(b".Wait()" in f.src for f in pkg.files):
+        yield from close_without_wake(pkg, ctx)
     if has_lock:
         yield from callback_relock(pkg, ctx)
         yield from held_across_send(pkg, ctx)
@@ -136,8 +142,9 @@ def _missing_unlock(pkg: Package, ctx: RuleContext, fn: Node, body: Node, ops: l
         for ex, loop in _exits_after(lk.call, body):
             if not dominates(lk.call, ex) and ex.type != "continue_statement":
                 continue
-            if any(o.call.start_byte < ex.start_byte for o in later):
-                continue  # an unlock comes first in the text: judged released (branches are not modelled)
+            before = [o.call for o in later if o.call.start_byte < ex.start_byte]
+            if before and not _skips_dead_end_unlocks(before, ex, later):
+                continue  # an unlock that may run before this exit: judged released
             if ex.type == "continue_statement" and not dominates(lk.call, ex):
                 continue
             if ex.type == "break_statement" and (loop is None or any(o.call.start_byte >= loop.end_byte for o in later)):
@@ -156,6 +163,31 @@ def _missing_unlock(pkg: Package, ctx: RuleContext, fn: Node, body: Node, ops: l
                 fix=f"call {lk.key}.{un}() before this exit, or `defer {lk.key}.{un}()` right after locking",
             )
             break
+
+
+def _skips_dead_end_unlocks(before: list[Node], ex: Node, later: list[LockOp]) -> bool:
+    """Every unlock ahead of ``ex`` sits in a branch that returns right after it (so it never
+    reaches ``ex``), while the function also unlocks after ``ex`` on its fall-through path:
+    ``Lock; if a { Unlock; return }; if b { return }; Unlock`` leaves ``b``'s return locked."""
+    if not any(o.call.start_byte > ex.end_byte for o in later):
+        return False  # no unlock after the exit: the function may hand the lock back on purpose
+    return all(_dead_end(u, ex) for u in before)
+
+
+def _dead_end(unlock: Node, ex: Node) -> bool:
+    stmt = stmt_of(unlock)
+    block = stmt.parent
+    if block is None or contains(block, ex):
+        return False
+    seen = False
+    for s in block.named_children:
+        if seen and s.type == "return_statement":
+            return True
+        if seen and s.type in ("if_statement", "for_statement", "labeled_statement", "goto_statement",
+                               "expression_switch_statement", "type_switch_statement", "select_statement"):
+            return False  # a re-lock or a jump may hide in there: stay quiet
+        seen = seen or s.id == stmt.id
+    return False
 
 
 def _exits_after(lock: Node, body: Node) -> list[tuple[Node, Node | None]]:
