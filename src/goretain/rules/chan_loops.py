@@ -15,6 +15,7 @@ from goretain.rules.chan_ops import (
     chan_desc,
     chan_finding,
     drains,
+    func_name,
     func_of,
     looping,
     same_goroutine,
@@ -47,7 +48,7 @@ def receiver_quits(pkg: Package, ctx: RuleContext, c: Chan) -> Iterator[Finding]
     if exit_ is None:
         return
     many = len(gs) > 1 or any(looping(g, func_of(g) or top_level(g)) for g in gs)
-    if what == "value" and not many:
+    if what == "value" and not many and not _streams(gs, senders):
         return  # one producer: the value that ends the loop may well be its last one
     if not overflows(pkg, c, senders):
         return
@@ -67,6 +68,63 @@ def receiver_quits(pkg: Package, ctx: RuleContext, c: Chan) -> Iterator[Finding]
             fix=f"make {c.name} buffered with room for every sender ({_buffer_hint(c, gs)}), use errgroup, "
                 "or select on ctx.Done() next to the send",
         )
+
+
+def field_collector_quits(pkg: Package, ctx: RuleContext, c: Chan) -> Iterator[Finding]:
+    """A hand-written errgroup: goroutines started by another function (one per call) send
+    bare on an unbuffered field channel, and its only receiver is one loop that returns or
+    breaks on a received value (the first error): the goroutines still to deliver block."""
+    if c.local or c.exposed or c.cap != 0 or c.make is None or not isinstance(c.key, tuple):
+        return
+    senders = goroutine_sends(pkg, c)
+    if not senders or len(senders) != len(c.of(SEND)) or any(g.type != "go_statement" for _, g in senders):
+        return
+    partners = c.of(RECV, RANGE)
+    loop = _one_receiving_loop(partners, c)
+    if loop is None or any(s.node.id != s.site.id or contains(loop, g) for s, g in senders):
+        return
+    owner = func_of(loop)
+    if owner is None or any(func_of(g) is not None and func_of(g).id == owner.id for _, g in senders):
+        return  # started next to the loop: the local checks' business
+    if any(func_of(g) is None or func_of(g).type == "func_literal" for _, g in senders):
+        return  # started once by some literal, not once per call of a Go-like method
+    exit_, what = _early_exit(pkg, loop, c, partners)
+    if exit_ is None or what != "value" or not _tested(exit_, loop):
+        return
+    verb = "returns" if exit_.type == "return_statement" else "breaks out"
+    where = func_name(owner)
+    for s, g in senders:
+        yield chan_finding(
+            pkg, ctx, c, s,
+            f"goroutines started by {func_name(func_of(g))} send on {c.name} ({chan_desc(c)}), but the only receiving "
+            f"loop, in {where}, {verb} early on a value it received (line {exit_.start_point[0] + 1}) and nothing "
+            f"else drains {c.name}: every goroutine still to deliver blocks forever",
+            [Related(pkg.location(exit_), "the receiving loop exits here"),
+             Related(pkg.location(partners[0].node), "the only receive")],
+            fix=f"give each goroutine its own buffered channel (make(chan T, 1)), keep receiving after the first "
+                f"error in {where}, or use errgroup",
+        )
+
+
+def _tested(n: Node, loop: Node) -> bool:
+    """Is the exit ``n`` under a branch that tests something (an error), not a select case
+    or the loop's unconditional end after one value?"""
+    if case_of(n, loop) is not None:
+        return False
+    cur = n.parent
+    while cur is not None and cur.id != loop.id:
+        if cur.type in _BRANCHES:
+            return True
+        cur = cur.parent
+    return False
+
+
+def _streams(gs: list[Node], senders: list[tuple[Op, Node]]) -> bool:
+    """One go statement whose every send sits in its own loop and is never its last act
+    (no ``ch <- err; return``): any value the receiver stops on can be followed by more."""
+    if len(gs) != 1 or gs[0].type != "go_statement":
+        return False
+    return all(s.node.id == s.site.id and looping(s.node, gs[0]) for s, _ in senders)
 
 
 def _one_receiving_loop(partners: list[Op], c: Chan) -> Node | None:

@@ -39,7 +39,12 @@ META = RuleMeta(
         "finding names where the channel is made; sends of one channel that block for the same reason "
         "are one finding. Also: the timer drain `if !t.Stop() { <-t.C }` in a loop whose `select` "
         "also receives `<-t.C` without resetting `t` (after that case the channel is empty and the "
-        "drain blocks forever; drain with `select { case <-t.C: default: }`)."
+        "drain blocks forever; drain with `select { case <-t.C: default: }`). Also: a local producer "
+        "goroutine that sends every item bare in a loop while the consuming `range` in the same "
+        "function (or a goroutine-backed `iter.Seq` whose `yield` returns false) returns or breaks "
+        "on a value; a hand-written errgroup whose `Go` starts goroutines sending on an unbuffered "
+        "field channel while `Wait` returns on the first error. Func literals (handlers, callbacks, "
+        "struct fields) that make their own channel are checked like functions."
     ),
     bad=(
         "package p\n\n"

@@ -27,6 +27,10 @@ and everything it references forever. For each channel the package can name (see
 - goroutines (go statements, ``wg.Go``/errgroup tasks) send on a local channel whose only
   receiving loop can leave early: on a received error when several goroutines send, or on a
   ``ctx.Done()`` / timeout / caller's stop case; nothing else drains, so the rest block;
+- one local goroutine sends every item bare in a loop while the consuming loop in the same
+  function (a range, also a goroutine-backed ``iter.Seq``) returns or breaks on a value;
+- goroutines started by a ``Go``-like method send bare on an unbuffered field channel whose
+  only receiving loop returns on a tested value (a hand-written errgroup's first error);
 - goroutines send and only then call ``wg.Done()`` (or return from a ``wg.Go`` task) while
   every receive comes after ``wg.Wait()``: the sends and the Wait block each other;
 - a goroutine ranges over a field channel that nothing in the package closes, although the
@@ -71,7 +75,7 @@ from goretain.rules.chan_ctxwait import stuck_wait_finding
 from goretain.rules.chan_fields import never_closed, never_fed_waits, receiver_gone, senders_give_up
 from goretain.rules.chan_generators import generator_abandoned
 from goretain.rules.chan_locks import held_while_waiting
-from goretain.rules.chan_loops import receiver_quits
+from goretain.rules.chan_loops import field_collector_quits, receiver_quits
 from goretain.rules.chan_meta import META
 from goretain.rules.chan_ops import (
     blocking,
@@ -135,7 +139,7 @@ def check(pkg: Package, ctx: RuleContext) -> Iterator[Finding]:
             continue
         found: list[Finding] = []
         for f in (*_check_chan(pkg, ctx, c), *receiver_gone(pkg, ctx, c), *partner_returns(pkg, ctx, c),
-                  *never_fed_waits(pkg, ctx, c), *senders_give_up(pkg, ctx, c), *receiver_quits(pkg, ctx, c),
+                  *never_fed_waits(pkg, ctx, c), *senders_give_up(pkg, ctx, c), *receiver_quits(pkg, ctx, c), *field_collector_quits(pkg, ctx, c),
                   *wait_before_drain(pkg, ctx, c), *closed_late(pkg, ctx, c)):
             key = f.location.line * 1000 + f.location.column
             if key not in seen:
@@ -187,8 +191,9 @@ def _persistent(o: Op, c: Chan) -> bool:
     if o.kind == RANGE:
         return True
     fn = func_of(o.site)
-    if fn is not None and fn.type == "func_literal" and goroutine_of(o.site) is None and not called_now(fn):
-        return True  # a callback: it may run any number of times
+    if (fn is not None and fn.type == "func_literal" and goroutine_of(o.site) is None and not called_now(fn)
+            and not (c.make is not None and contains(fn, c.make))):
+        return True  # a callback: it may run any number of times (each run of one that makes the channel takes one value)
     loop = in_loop(o.node, func_of(o.node) or top_level(o.node))
     return loop is not None and not (c.make is not None and contains(loop, c.make))
 

@@ -1,0 +1,3 @@
+module example.com/gr202_fieldgroup
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/gr202_streamquit
+
+go 1.23
