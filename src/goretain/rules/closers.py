@@ -28,7 +28,7 @@ from goretain.rules.ownership import (
     up,
     within,
 )
-from goretain.source.package import Package, VarDecl
+from goretain.source.package import Package, SourceFile, VarDecl
 from goretain.source.scope import Binding
 from goretain.source.syntax import (
     call_args,
@@ -71,6 +71,12 @@ close it on every way out. Calls through a local bound to a method value
 `json.NewDecoder`, ...) do not take ownership. The `if err != nil { return }` right after
 the call is not a leak (the value is nil there); an early return such as
 `if resp.StatusCode != 200 { return }` before the deferred Close is.
+
+`cmd.Start()` on an `*exec.Cmd` acquires the child process: every way out must
+`cmd.Wait()` (or hand `cmd` on), or the exited child stays a zombie with its pipes open; a
+function that starts a process and leaves at once is taken to mean it to run on. Calls
+through a func-typed field or variable (`s.do(req)` with `do func(*http.Request)
+(*http.Response, error)`) acquire what their type returns.
 
 It also reports a deferred closure that closes a variable which is overwritten later
 (`defer func() { r.Close() }()` then `r = other` or `r = nil`): the closure reads the
@@ -136,9 +142,12 @@ _KINDS: dict[str, tuple[str, Spec, str]] = {
     "*archive/zip.ReadCloser": ("zip reader", Spec(), "its file descriptor stays open"),
     "*database/sql.Tx": ("transaction", Spec(methods=frozenset({"Rollback", "Commit"})),
                          "its pool connection stays checked out and its locks held (until its context is cancelled, if ever)"),
+    # Started by cmd.Start (not by its constructor): Wait reaps the child and closes the pipes.
+    "*os/exec.Cmd": ("process", Spec(methods=frozenset({"Wait"}), handoff_methods=frozenset({"Process"})),
+                     "the exited child stays a zombie process and its pipes and copying goroutines stay open"),
 }
 # How the release is spelled, for kinds not released by Close: (past participle, method to defer).
-_RELEASE_WORDS = {"transaction": ("rolled back or committed", "Rollback")}
+_RELEASE_WORDS = {"transaction": ("rolled back or committed", "Rollback"), "process": ("waited for", "Wait")}
 _HTTP_CLIENT_METHODS = frozenset({"Do", "Get", "Post", "PostForm", "Head"})
 # Names of standard-library calls that return closable values (a cheap pre-filter).
 _ACQ_NAMES = frozenset({
@@ -147,8 +156,9 @@ _ACQ_NAMES = frozenset({
     "Accept", "Query", "QueryContext", "Prepare", "PrepareContext", "Conn", "OpenReader",
     "Begin", "BeginTx",
 })
+_START = frozenset({"Start"})  # (*exec.Cmd).Start: the process is the acquisition
 _ACQ_CALL = re.compile(rb"\b(?:" + "|".join(sorted(_ACQ_NAMES)).encode() + rb")\(")
-_IMPORT_HINTS = (b'"net/http"', b'"database/sql"', b'"os"', b'"net"', b'"archive/zip"')
+_IMPORT_HINTS = (b'"net/http"', b'"database/sql"', b'"os"', b'"net"', b'"archive/zip"', b'"os/exec"')
 
 
 _IMPORT_HINT = re.compile(b"|".join(re.escape(h) for h in _IMPORT_HINTS))  # one pass, not five
@@ -235,16 +245,19 @@ _METHOD_IMPORT = {
     "RoundTrip": "net/http", "Query": "database/sql", "QueryContext": "database/sql",
     "Prepare": "database/sql", "PrepareContext": "database/sql", "Conn": "database/sql",
     "Accept": "net", "Dial": "net", "DialContext": "net", "Begin": "database/sql", "BeginTx": "database/sql",
+    "Start": "os/exec",
 }
 
 
-def _acquired_type(pkg: Package, call: Node, imports: set[str], local: set[str]) -> str:
+def _acquired_type(pkg: Package, call: Node, imports: set[str], local: set[str], func_vars: frozenset[str] = frozenset()) -> str:
     fn = strip_parens(call.child_by_field_name("function"))
     if fn is None:
         return ""
     name = text(fn.child_by_field_name("field")) if fn.type == "selector_expression" else text(fn)
     if name == "Head":
         return ""  # a HEAD response's Body is http.NoBody: nothing to release
+    if name in func_vars and name not in _ACQ_NAMES and _local_operand(pkg, fn):
+        return _type_key_of(pkg, call)  # a call through a func-typed field or variable
     if fn.type == "selector_expression":
         op = strip_parens(fn.child_by_field_name("operand"))
         if op is not None and op.type == "identifier":
@@ -263,6 +276,13 @@ def _acquired_type(pkg: Package, call: Node, imports: set[str], local: set[str])
         sel = _bound_selector(pkg, fn) if fn.type == "identifier" else None
         return _method_value_type(pkg, sel, imports) if sel is not None else ""
     return _type_key_of(pkg, call)
+
+
+def _local_operand(pkg: Package, fn: Node) -> bool:
+    """``s.do(...)`` / ``do(...)`` on a local, parameter or receiver: typed cheaply."""
+    if fn.type == "selector_expression":
+        fn = strip_parens(fn.child_by_field_name("operand"))
+    return fn is not None and fn.type == "identifier" and isinstance(pkg.resolve(fn), Binding)
 
 
 def _type_key_of(pkg: Package, call: Node) -> str:
@@ -332,21 +352,109 @@ def check(pkg: Package, ctx: RuleContext) -> Iterable[Finding]:
         return []
     local = _local_constructors(pkg)
     names = _ACQ_NAMES | local
+    func_vars = _func_vars(files)
     classifiers: dict[str, Classifier] = {}
     out: list[Finding] = []
     for f in files:
         imports = set(f.imports.values())
-        file_names = names | _method_value_names(f.src)
+        file_names = names | _method_value_names(f.src) | func_vars
+        if "os/exec" in imports:
+            file_names |= _START
         calls = _calls_named(f.src, f.root, file_names) if "" not in file_names else \
             [c for c in descendants(f.root, "call_expression") if callee_name(c) in file_names]
         for call in calls:
-            key = _acquired_type(pkg, call, imports, local)
+            if callee_name(call) == "Start":
+                finding = _check_start(pkg, ctx, call, imports, classifiers)
+                if finding is not None:
+                    out.append(finding)
+                continue
+            key = _acquired_type(pkg, call, imports, local, func_vars)
             if key not in _KINDS:
                 continue
             finding = _check_call(pkg, ctx, call, key, classifiers)
             if finding is not None:
                 out.append(finding)
     return out
+
+
+# `do func(*http.Request) (*http.Response, error)`: a field, parameter or variable of a
+# func type whose first result is closable (the call site's type is checked after).
+_CLOSABLE_WORD = re.compile(rb"\.(?:Response|Rows|Stmt|File|Conn|Listener|Tx|ReadCloser)\b")
+_FUNC_VAR_LINE = re.compile(rb"(\w+)[ \t]+func\([^{}]*\)[ \t]*\(?[ \t]*\*?\w+$")
+
+
+def _func_vars(files: list[SourceFile]) -> frozenset[str]:
+    out: set[str] = set()
+    for f in files:
+        src = f.src
+        for m in _CLOSABLE_WORD.finditer(src):  # the result type first: rare, found fast
+            start = src.rfind(b"\n", 0, m.start()) + 1
+            if src.find(b"func(", start, m.start()) < 0:
+                continue
+            line = _FUNC_VAR_LINE.search(src, start, m.start())
+            if line is not None:
+                out.add(line.group(1).decode())
+    return frozenset(out) - {"func", "type", "return", "case", "or", "and"}
+
+
+def _check_start(pkg: Package, ctx: RuleContext, call: Node, imports: set[str], classifiers: dict[str, Classifier]) -> Finding | None:
+    """``cmd.Start()`` acquires the child process: every way out must Wait (or hand cmd on)."""
+    fn = strip_parens(call.child_by_field_name("function"))
+    op = strip_parens(fn.child_by_field_name("operand")) if fn is not None and fn.type == "selector_expression" else None
+    if op is None or op.type != "identifier" or "os/exec" not in imports or _in_main(call):
+        return None
+    b = pkg.resolve(op)
+    if not isinstance(b, Binding) or b.kind not in ("short", "var") or type_key(pkg.binding_type(b)) != "*os/exec.Cmd":
+        return None
+    p = up(call)
+    err = ""
+    if p is not None and p.type == "expression_list" and p.parent is not None \
+            and p.parent.type in ("short_var_declaration", "assignment_statement") \
+            and same_node(p.parent.child_by_field_name("right"), p):
+        lefts = expr_list(p.parent.child_by_field_name("left"))
+        err = text(lefts[0]) if len(lefts) == 1 and lefts[0].type == "identifier" and text(lefts[0]) != "_" else ""
+        stmt = p.parent
+    elif p is not None and p.type == "expression_statement":
+        stmt = p
+    else:
+        return None  # `return cmd.Start()`, `if cmd.Start() != nil`: not followed
+    what, spec, held = _KINDS["*os/exec.Cmd"]
+    cls = classifiers.get("*os/exec.Cmd")
+    if cls is None:
+        cls = classifiers["*os/exec.Cmd"] = Classifier(pkg, spec)
+    life = analyse(pkg, cls, b, stmt, err)
+    if any(u.kind != "neutral" and u.node.start_byte < call.start_byte for u in life.uses if u.kind != "assign"):
+        return None  # handed on (or waited for by someone) before it was started
+    if not life.leaks or (not life.released and _detached(call, err)):
+        return None
+    name = text(op)
+    first = life.leaks[0]
+    line = pkg.location(first).line
+    if life.goroutine is not None or not life.released:
+        msg = f"the process started by {name}.Start() ({name} is *exec.Cmd) is never waited for or handed off: {held}"
+    else:
+        msg = (f"the process started by {name}.Start() ({name} is *exec.Cmd) is not waited for on the path that "
+               f"{_EXIT_WORDS.get(first.type, 'leaves')} at line {line}: {held}")
+    rel = [Related(pkg.location(x if x.type != "identifier" else stmt_of(x)),
+                   f"process not waited for when the function {_EXIT_WORDS.get(x.type, 'leaves')} here")
+           for x in life.leaks[:MAX_RELATED]]
+    return ctx.finding(GR304, pkg, call, msg, symbol=f"{pkg.name}.{name}", related=rel,
+                       confidence=Confidence.MEDIUM if pkg.file_of(call).is_test else Confidence.HIGH,
+                       fix=f"call {name}.Wait() on every path after a successful Start (drain its pipes first), "
+                       "or kill it and then Wait")
+
+
+def _detached(call: Node, err: str) -> bool:
+    """Start and leave at once (only the error check follows): a process meant to outlive
+    the function (a daemon, a crash monitor), not one whose output was consumed."""
+    rest = following(stmt_of(call))
+    rest = [s for s in rest if not (s.type == "if_statement" and err and _err_test_text(s, err))]
+    return not rest or (len(rest) == 1 and rest[0].type == "return_statement" and rest[0].named_child_count == 0)
+
+
+def _err_test_text(s: Node, err: str) -> bool:
+    cond = s.child_by_field_name("condition")
+    return cond is not None and re.search(rf"\b{re.escape(err)}\b", text(cond)) is not None
 
 
 # `= x.Get` ending its line: a method value bound to a local (the regex starts at the

@@ -28,6 +28,7 @@ select case (``case <-t.C:``, ``case out <- f:``) belongs to that case only.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from tree_sitter import Node
@@ -36,7 +37,18 @@ from goretain.findings import Related
 from goretain.rules.flow import terminates
 from goretain.source.package import FuncDecl, Package
 from goretain.source.scope import Binding
-from goretain.source.syntax import FUNC_KINDS, call_args, descendants, strip_parens, text
+from goretain.source.syntax import (
+    FUNC_KINDS,
+    call_args,
+    callee_name,
+    descendants,
+    enclosing_func,
+    expr_list,
+    strip_parens,
+    text,
+    word_nodes,
+)
+from goretain.source.types import GoType
 
 RELEASE, HANDOFF, ASSIGN, NEUTRAL = "release", "handoff", "assign", "neutral"
 WRAP = "wrap"  # passed to a standard-library constructor that wraps it
@@ -303,6 +315,8 @@ class Classifier:
         """``x = v``: a store into a field/index/global is a handoff; so is an alias to a
         local (we do not follow aliases), except for a wrapper kept in a local."""
         target = _target(stmt, right_list, v)
+        if target is not None and target.type == "identifier" and text(target) == "_":
+            return NEUTRAL, v, ""  # `_ = v` only silences the compiler
         fname = ""
         if target is not None and target.type == "selector_expression":
             fname = text(target.child_by_field_name("field"))
@@ -645,7 +659,14 @@ def _scope_node(decl: Node, body: Node) -> Node:
 
 def _leaves(jump: Node, scope: Node) -> bool:
     """Does a continue/break leave ``scope`` (its loop/switch lies outside it)?"""
-    if any(c.type == "label_name" for c in jump.named_children):
+    label = next((c for c in jump.named_children if c.type == "label_name"), None)
+    if label is not None:
+        # `break loop` lands right after the labelled statement: inside scope if it is.
+        cur = jump.parent
+        while cur is not None and cur.id != scope.id:
+            if cur.type == "labeled_statement" and text(cur.child_by_field_name("label")) == text(label):
+                return False
+            cur = cur.parent
         return True
     kinds = {"for_statement"} if jump.type == "continue_statement" else {
         "for_statement", "expression_switch_statement", "type_switch_statement", "select_statement"}
@@ -877,3 +898,145 @@ def _is_flag(cond: Node | None) -> bool:
 def terminates_any(stmt: Node) -> bool:
     """A return, break, continue, goto or a call that never returns."""
     return stmt.type in ("break_statement", "continue_statement", "goto_statement") or terminates(stmt)
+
+
+# --- map entries dropped without releasing their value ----------------------------------
+
+_MAP_OPEN = re.compile(rb"map\[")
+_NAME_BEFORE = re.compile(rb"(\w+)[ \t]*(?:=[ \t]*)?$")
+
+
+def map_names(pkg: Package, elem: re.Pattern[bytes]) -> set[str]:
+    """Names declared (or assigned) with a map type whose value type ``elem`` matches, read
+    from the bytes (``cancels map[string]context.CancelFunc``): a cheap pre-filter."""
+    out: set[str] = set()
+    for f in pkg.files:
+        src = f.src
+        for m in _MAP_OPEN.finditer(src):
+            close = src.find(b"]", m.end(), m.end() + 80)
+            if close < 0 or elem.match(src, close + 1) is None:
+                continue
+            start = src.rfind(b"\n", 0, m.start()) + 1
+            name = _NAME_BEFORE.search(src, start, m.start())
+            if name is not None:
+                out.add(name.group(1).decode())
+    return out
+
+
+def map_deletes(pkg: Package, elem_ok: Callable[[GoType], bool], names: set[str]) -> Iterator[tuple[Node, Node, GoType]]:
+    """``delete(m, k)`` calls, ``m`` one of ``names``, whose map value (a cancel func, a
+    timer) is released by a call on it, but where nothing in the function - nor in a caller
+    of it - reads the entry's value first: the dropped value is never released. Yields
+    (call, map expression, value type)."""
+    for f in pkg.files:
+        if b"delete(" not in f.src:
+            continue
+        for node in word_nodes(f.root, f.src, [b"delete"]):
+            call = up(node)
+            if node.type != "identifier" or call is None or call.type != "call_expression" \
+                    or not same_node(strip_parens(call.child_by_field_name("function")), node) or pkg.resolve(node) is not None:
+                continue
+            args = call_args(call)
+            m = strip_parens(args[0]) if len(args) == 2 else None
+            key = _map_word(m)
+            if m is None or key not in names:
+                continue
+            t = pkg.underlying(pkg.type_of(m))
+            if t.kind != "map" or t.elem is None or not elem_ok(t.elem):
+                continue
+            func = enclosing_func(call)
+            if func is None or _reads_value(pkg, func, key, call) or _callers_read(pkg, func, key):
+                continue
+            yield call, m, t.elem
+
+
+def _map_word(m: Node | None) -> str:
+    """The name a map is spelled by: its field (``s.pending``) or variable name."""
+    if m is None:
+        return ""
+    if m.type == "selector_expression":
+        return text(m.child_by_field_name("field"))
+    return text(m) if m.type == "identifier" else ""
+
+
+def _reads_value(pkg: Package, func: Node, key: str, skip: Node | None) -> bool:
+    """Does ``func`` read a value of the map spelled ``key`` (``m[k]`` used, ``range`` with
+    a value, the map handed elsewhere)?"""
+    f = pkg.file_of(func)
+    for node in word_nodes(func, f.src, [key.encode()]):
+        if skip is not None and within(skip, node):
+            continue
+        m = node.parent if node.type == "field_identifier" else node
+        if m is None or (node.type == "identifier" and m.parent is not None and m.parent.type == "selector_expression"
+                         and not same_node(m.parent.child_by_field_name("operand"), m)):
+            continue
+        if node.type not in ("identifier", "field_identifier"):
+            continue
+        p = up(m)
+        if p is None:
+            continue
+        if p.type == "index_expression" and same_node(strip_parens(p.child_by_field_name("operand")), m):
+            if is_left_of_assignment(p) is not None or _discarded_lookup(p):
+                continue
+            return True
+        if p.type == "range_clause":
+            left = p.child_by_field_name("left")
+            vals = expr_list(left) if left is not None else []
+            if len(vals) == 2 and text(vals[1]) != "_":
+                return True
+            continue
+        if p.type == "argument_list" and p.parent is not None and callee_name(p.parent) in ("len", "delete"):
+            continue
+        if p.type == "expression_list" and is_left_of_assignment(m) is not None:
+            continue  # m = make(...): a new map
+        if p.type in ("selector_expression", "expression_list", "argument_list", "return_statement", "keyed_element",
+                      "literal_element", "assignment_statement", "short_var_declaration"):
+            if p.type == "selector_expression" and not same_node(p.child_by_field_name("operand"), m):
+                continue
+            return True  # the map itself goes somewhere: not followed
+    return False
+
+
+def _discarded_lookup(idx: Node) -> bool:
+    """``_, ok := m[k]``: only the presence is read."""
+    p = up(idx)
+    if p is None or p.type != "expression_list" or p.parent is None:
+        return False
+    stmt = p.parent
+    if stmt.type not in ("short_var_declaration", "assignment_statement") or not same_node(stmt.child_by_field_name("right"), p):
+        return False
+    lefts = expr_list(stmt.child_by_field_name("left"))
+    return len(lefts) == 2 and text(lefts[0]) == "_"
+
+
+def _callers_read(pkg: Package, func: Node, key: str) -> bool:
+    """A helper that only deletes: does a function calling it read the value first?"""
+    name = text(func.child_by_field_name("name")) if func.type in ("function_declaration", "method_declaration") else ""
+    if not name:
+        return True  # a closure: its callers are not followed
+    word = name.encode()
+    for f in pkg.files:
+        if word not in f.src:
+            continue
+        for node in word_nodes(f.root, f.src, [word]):
+            if not node.type.endswith("identifier") or within(func, node):
+                continue
+            caller = enclosing_func(node)
+            if caller is not None and _reads_value(pkg, caller, key, None):
+                return True
+    return False
+
+
+def map_stores(pkg: Package, m: Node) -> list[Node]:
+    """``m[k] = v`` statements storing into the map spelled like ``m`` (by its name)."""
+    key = _map_word(m)
+    out: list[Node] = []
+    for f in pkg.files:
+        if key.encode() + b"[" not in f.src:
+            continue
+        for node in word_nodes(f.root, f.src, [key.encode()]):
+            mm = node.parent if node.type == "field_identifier" else node
+            p = up(mm) if mm is not None else None
+            if p is not None and p.type == "index_expression" and is_left_of_assignment(p) is not None:
+                out.append(is_left_of_assignment(p))  # type: ignore[arg-type]
+    return out

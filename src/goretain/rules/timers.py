@@ -31,6 +31,9 @@ from goretain.rules.ownership import (
     analyse,
     field_related,
     ident_uses,
+    map_deletes,
+    map_names,
+    map_stores,
     struct_key,
     up,
 )
@@ -47,6 +50,7 @@ from goretain.source.syntax import (
     text,
     word_nodes,
 )
+from goretain.source.types import GoType
 
 GR303 = RuleMeta(
     id="GR303",
@@ -78,7 +82,10 @@ wins (a timer waited out with `<-t.C` fires and needs no Stop). For any version 
 reports `time.AfterFunc` calls whose timer is dropped while its callback captures a
 large object (the runtime holds the callback, and everything it captures, until the timer
 fires, and nobody can stop it early), and an AfterFunc timer stopped on some paths but
-not on another.
+not on another. Finally, `delete(m, k)` on a map of `*time.Timer`/`*time.Ticker` in a
+function that never reads the entry first (`if t, ok := m[k]; ok { t.Stop() }`), nor is
+called after a caller did: the dropped timer still fires (an AfterFunc one runs, and may
+re-arm itself; before 1.23 any timer or ticker stays with the runtime).
 """,
     bad="""package p
 
@@ -151,7 +158,7 @@ def check(pkg: Package, ctx: RuleContext) -> Iterable[Finding]:
     if not files:
         return []
     new, note = _version_note(pkg)
-    out: list[Finding] = []
+    out: list[Finding] = _dropped_timers(pkg, ctx, new, note)
     cls = Classifier(pkg, _SPEC)
     for f in files:
         for call, name in pkg.package_calls(f.root, "time", ("Tick", "NewTicker", "NewTimer", "After", "AfterFunc")):
@@ -171,6 +178,36 @@ def check(pkg: Package, ctx: RuleContext) -> Iterable[Finding]:
                 found = _ticker(pkg, ctx, cls, call, note)
             if found is not None:
                 out.append(found)
+    return out
+
+
+_TIMER_ELEM = re.compile(rb"\*time\.(?:Timer|Ticker)\b")
+
+
+def _dropped_timers(pkg: Package, ctx: RuleContext, new: bool, note: str) -> list[Finding]:
+    """``delete(s.pending, seq)`` of a map of timers without stopping the entry first."""
+    if not any(b"delete(" in f.src and b"time.T" in f.src for f in pkg.files):
+        return []
+    # Since Go 1.23 an unreferenced timer is collected, unless it is an AfterFunc's: that
+    # one still fires (and may re-arm itself), keeping its func and captures until then.
+    after_func = any(b"AfterFunc(" in f.src for f in pkg.files)
+    if new and not after_func:
+        return []
+
+    def is_timer(t: GoType) -> bool:
+        base = t.deref() if t.kind == "pointer" else None
+        return base is not None and base.kind == "named" and base.pkg == "time" and base.name in ("Timer", "Ticker")
+
+    names = map_names(pkg, _TIMER_ELEM)
+    out: list[Finding] = []
+    for call, m, elem in map_deletes(pkg, is_timer, names) if names else ():
+        ms = text(m)
+        why = ("its func still runs when it fires, keeping what it captures until then" if new else
+               f"{note}: the runtime keeps an unstopped timer until it fires (a ticker forever)")
+        msg = f"delete({ms}, ...) drops a {elem} without stopping it (nothing here reads the entry first): {why}"
+        rel = [Related(pkg.location(n), "timers stored here") for n in map_stores(pkg, m)[:MAX_RELATED]]
+        out.append(ctx.finding(GR303, pkg, call, msg, symbol=f"{pkg.name}.{ms}", related=rel,
+                               fix=f"`if t, ok := {ms}[key]; ok {{ t.Stop() }}` before the delete"))
     return out
 
 

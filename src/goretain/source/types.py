@@ -242,6 +242,9 @@ STDLIB_FUNCS: dict[str, tuple[GoType, ...]] = {
     "errors.New": (_ERR,),
     "fmt.Errorf": (_ERR,),
     "fmt.Sprintf": (basic("string"),),
+    "os/exec.Command": (_p("os/exec", "Cmd"),),
+    "os/exec.CommandContext": (_p("os/exec", "Cmd"),),
+    "context.AfterFunc": (GoType("func", results=(basic("bool"),)),),
 }
 
 # "pkgpath.Type.Method" -> result types (receiver pointer-ness is not distinguished)

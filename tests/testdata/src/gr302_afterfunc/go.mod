@@ -1,0 +1,3 @@
+module example.com/gr302_afterfunc
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/gr302_mapdelete
+
+go 1.22

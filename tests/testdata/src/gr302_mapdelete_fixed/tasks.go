@@ -1,0 +1,61 @@
+package tasks
+
+import (
+	"context"
+	"sync"
+)
+
+type Registry struct {
+	mu      sync.Mutex
+	base    context.Context
+	running map[int]context.CancelFunc
+	next    int
+}
+
+func NewRegistry(base context.Context) *Registry {
+	return &Registry{base: base, running: make(map[int]context.CancelFunc)}
+}
+
+func (r *Registry) Go(work func(context.Context)) int {
+	ctx, cancel := context.WithCancel(r.base)
+	r.mu.Lock()
+	r.next++
+	id := r.next
+	r.running[id] = cancel
+	r.mu.Unlock()
+	go func() {
+		work(ctx)
+		r.done(id)
+	}()
+	return id
+}
+
+func (r *Registry) done(id int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if cancel, ok := r.running[id]; ok {
+		cancel()
+		delete(r.running, id)
+	}
+}
+
+// forget is only called once the entry's cancel func has been called.
+func (r *Registry) forget(id int) {
+	delete(r.running, id)
+}
+
+func (r *Registry) Abort(id int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.running[id]()
+	r.forget(id)
+}
+
+func (r *Registry) AbortAll() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for id, cancel := range r.running {
+		cancel()
+		delete(r.running, id)
+	}
+}

@@ -1,0 +1,3 @@
+module example.com/gr302_overwrite
+
+go 1.22

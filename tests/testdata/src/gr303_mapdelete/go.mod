@@ -1,0 +1,3 @@
+module example.com/gr303_mapdelete
+
+go 1.22

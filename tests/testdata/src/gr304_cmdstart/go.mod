@@ -1,0 +1,3 @@
+module example.com/gr304_cmdstart
+
+go 1.22

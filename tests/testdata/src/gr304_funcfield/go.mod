@@ -1,0 +1,3 @@
+module example.com/gr304_funcfield
+
+go 1.22
