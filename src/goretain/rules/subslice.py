@@ -21,6 +21,7 @@ the search.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
 
 from tree_sitter import Node
@@ -479,11 +480,42 @@ def _may_hold_buffer(src: bytes) -> bool:
     return False
 
 
+def _buffer_hits(src: bytes) -> list[int]:
+    """Offsets where a function may get a big buffer: a whole read, a byte-buffer make, or
+    a declaration of a []byte/string named like a buffer."""
+    hits = [m.start() for m in _SOURCE_WORD.finditer(src)]
+    for typ in (b"[]byte", b"string"):
+        i = src.find(typ)
+        while i >= 0:
+            if _NAME_BEFORE_TYPE.search(src, max(0, i - 40), i):
+                hits.append(i)
+            i = src.find(typ, i + len(typ))
+    return hits
+
+
+def _buffer_slices(src: bytes, root: Node) -> list[Node]:
+    """Slice expressions of the top-level declarations that hold a buffer hit: a source
+    is always local to the function (or a parameter of it), so slices elsewhere in the
+    file cannot be pieces of one."""
+    hits = _buffer_hits(src)
+    if not hits:
+        return []
+    decls = [d for d in root.named_children if d.type not in ("package_clause", "import_declaration", "comment")]
+    starts = [d.start_byte for d in decls]
+    chosen: dict[int, Node] = {}
+    for i in hits:
+        k = bisect_right(starts, i) - 1
+        if k >= 0 and i < decls[k].end_byte:
+            chosen[decls[k].id] = decls[k]
+    if len(chosen) * 3 > len(decls):  # most of the file: one file-wide query is cheaper
+        return [n for d in chosen.values() for n in descendants(d, "slice_expression", file_wide=True)]
+    return [n for d in chosen.values() for n in descendants(d, "slice_expression")]
+
+
 def _candidates(src: bytes, root: Node) -> Iterable[Node]:
     """Slice expressions, and calls of the trim / overwritten-buffer methods (found by
     name in the source: a query over every call is much slower)."""
-    if _may_hold_buffer(src):
-        yield from descendants(root, "slice_expression")
+    yield from _buffer_slices(src, root)
     if b"Split" in src or b"Fields" in src:
         yield from _split_indexes(root, src)
         for loop in descendants(root, "for_statement"):  # prefetched: no extra traversal

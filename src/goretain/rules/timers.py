@@ -142,11 +142,12 @@ def _version_note(pkg: Package) -> tuple[bool, str]:
     return new, f"go.mod says go {major}.{minor}"
 
 
-_TIMER_WORD = re.compile(rb"\.Tick|NewTicker|\.After|NewTimer")  # one pass, not four
+_TIMER_WORDS = (b".Tick", b"NewTicker", b".After", b"NewTimer")
 
 
 def _may_time(src: bytes) -> bool:
-    return b"time." in src and _TIMER_WORD.search(src) is not None
+    # Four substring searches (memmem) beat one alternation regex over the whole file.
+    return b"time." in src and any(w in src for w in _TIMER_WORDS)
 
 
 prefetch_when("call_expression", lambda head, src: b'"time"' in head and _may_time(src))  # check() walks every call

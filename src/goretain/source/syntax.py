@@ -110,8 +110,10 @@ def clear_index() -> None:
     _INDEX.clear()
 
 
-def descendants(node: Node, *kinds: str) -> list[Node]:
-    """All nodes of the given kinds under ``node`` (itself included), in source order."""
+def descendants(node: Node, *kinds: str, file_wide: bool = False) -> list[Node]:
+    """All nodes of the given kinds under ``node`` (itself included), in source order.
+    ``file_wide``: index the kinds for the whole file even when ``node`` is a subtree
+    (the caller will ask about most of the file)."""
     if not kinds:
         return []
     if _UNINDEXED.intersection(kinds):
@@ -120,7 +122,7 @@ def descendants(node: Node, *kinds: str) -> list[Node]:
     index = _index_of(root)
     missing = [k for k in kinds if k not in index]
     if missing:
-        if node.id != root.id:
+        if node.id != root.id and not file_wide:
             # A subtree query costs only the subtree: cheaper than indexing the file.
             return _query(node, tuple(sorted(kinds)))
         _build_index(root, index, missing)
