@@ -503,10 +503,10 @@ def _method_value_type(pkg: Package, sel: Node, imports: set[str]) -> str:
 def _calls_named(src: bytes, root: Node, names: frozenset[str]) -> list[Node]:
     """The calls whose callee_name is in ``names``, in source order: found from the places
     where a name starts in the source (far fewer than the file's calls)."""
-    rx = _names_regex(names)
     found: list[Node] = []
-    m = rx.search(src)
-    while m is not None:
+    # Names are identifiers, so a match inside a longer word can hide no identifier start:
+    # non-overlapping matches find every call.
+    for m in _names_regex(names).finditer(src):
         i = m.start()
         node = root.named_descendant_for_byte_range(i, i + 1)
         if node is not None and node.start_byte == i and node.type in ("identifier", "field_identifier") \
@@ -514,7 +514,6 @@ def _calls_named(src: bytes, root: Node, names: frozenset[str]) -> list[Node]:
             call = _call_of_callee(node)
             if call is not None:
                 found.append(call)
-        m = rx.search(src, i + 1)
     found.sort(key=lambda n: (n.start_byte, -n.end_byte))
     return found
 
