@@ -47,6 +47,7 @@ from goretain.source.syntax import (
     strip_parens,
     text,
     word_nodes,
+    word_offsets,
 )
 from goretain.source.types import GoType
 
@@ -184,10 +185,16 @@ def is_left_of_assignment(ident: Node) -> Node | None:
 
 
 def ident_uses(root: Node, b: Binding, pkg: Package) -> list[Node]:
-    """Identifiers under ``root`` that refer to binding ``b`` (closures included)."""
+    """Identifiers under ``root`` that refer to binding ``b`` (closures included), found
+    from the name's bytes: identifiers are the densest node kind, a query over them costs
+    far more than a substring search."""
     out: list[Node] = []
-    for n in descendants(root, "identifier"):
-        if n.text is not None and n.text.decode("utf-8", "replace") == b.name and pkg.resolve(n) is b:
+    word = b.name.encode()
+    base = root.start_byte
+    for i, _ in word_offsets(root.text or b"", [word]):
+        n = root.named_descendant_for_byte_range(base + i, base + i + len(word))
+        if n is not None and n.type == "identifier" and n.start_byte == base + i and n.end_byte == base + i + len(word) \
+                and pkg.resolve(n) is b:
             out.append(n)
     return out
 
