@@ -32,6 +32,7 @@ from goretain.rules.ownership import (
 from goretain.source.package import Package, VarDecl
 from goretain.source.scope import Binding
 from goretain.source.syntax import (
+    ancestors_until,
     call_args,
     enclosing_func,
     expr_list,
@@ -321,7 +322,7 @@ def _overwritten_field(pkg: Package, ctx: RuleContext, call: Node, callee: str, 
     src = pkg.file_of(stmt).src
     if word.search(src, body.start_byte, target.start_byte) or word.search(src, target.end_byte, body.end_byte):
         return None  # the old value is read/called/guarded in this method
-    if any(c.type == "func_literal" for c in _ancestors(stmt, body)):
+    if any(c.type == "func_literal" for c in ancestors_until(stmt, body)):
         return None
     others = [s for s in pkg.field_selectors(_recv_type(pkg, recv), fname) if not within(stmt, s)]
     rel = [Related(pkg.location(s), f"{fname} also set or called here") for s in others[:MAX_RELATED]]
@@ -337,14 +338,6 @@ def _recv_type(pkg: Package, recv: Binding) -> str:
     t = pkg.binding_type(recv).deref()
     return t.name if t.kind == "named" else ""
 
-
-def _ancestors(node: Node, top: Node) -> list[Node]:
-    out: list[Node] = []
-    cur = node.parent
-    while cur is not None and cur.id != top.id:
-        out.append(cur)
-        cur = cur.parent
-    return out
 
 
 def _done_waits(pkg: Package, ctx_ident: Node) -> tuple[Node, ...]:

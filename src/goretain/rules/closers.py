@@ -31,6 +31,7 @@ from goretain.rules.ownership import (
 from goretain.source.package import Package, SourceFile, VarDecl
 from goretain.source.scope import Binding
 from goretain.source.syntax import (
+    ancestors_until,
     call_args,
     call_name,
     callee_name,
@@ -328,16 +329,8 @@ def _in_main(node: Node) -> bool:
     while top.parent is not None and top.parent.type != "source_file":
         top = top.parent
     return top.type == "function_declaration" and text(top.child_by_field_name("name")) == "main" and \
-        not any(a.type == "func_literal" for a in _ancestors_until(node, top))
+        not any(a.type == "func_literal" for a in ancestors_until(node, top))
 
-
-def _ancestors_until(node: Node, top: Node) -> list[Node]:
-    out: list[Node] = []
-    cur = node.parent
-    while cur is not None and cur.id != top.id:
-        out.append(cur)
-        cur = cur.parent
-    return out
 
 
 def _callee(call: Node) -> str:

@@ -212,6 +212,16 @@ def param_index(fn: Node, name: str) -> int:
     return -1
 
 
+def ancestors_until(node: Node, top: Node) -> list[Node]:
+    """The ancestors of ``node`` below ``top``, innermost first."""
+    out: list[Node] = []
+    cur = node.parent
+    while cur is not None and cur.id != top.id:
+        out.append(cur)
+        cur = cur.parent
+    return out
+
+
 def ancestors(node: Node) -> Iterable[Node]:
     cur = node.parent
     while cur is not None:
