@@ -36,7 +36,6 @@ from goretain.source.syntax import (
     call_args,
     enclosing_func,
     expr_list,
-    prefetch_when,
     strip_parens,
     text,
 )
@@ -128,7 +127,6 @@ def _may_derive(src: bytes) -> bool:
     return b"context" in src and (b".With" in src or b".AfterFunc(" in src)
 
 
-prefetch_when("call_expression", lambda head, src: b'"context"' in head and _may_derive(src))  # check() walks every call
 
 
 @register(GR302)
@@ -140,7 +138,7 @@ def check(pkg: Package, ctx: RuleContext) -> Iterable[Finding]:
     cls = Classifier(pkg, _SPEC)
     reads = FieldReads(pkg)
     for f in files:
-        for call, name in pkg.package_calls(f.root, "context", _WITH_OR_AFTER):
+        for call, name in pkg.file_package_calls(f, "context", _WITH_OR_AFTER):
             if name == "AfterFunc":
                 finding = _check_after_func(pkg, ctx, cls, call)
             else:

@@ -195,7 +195,7 @@ def _local_constructors(pkg: Package) -> set[str]:
                 continue
             res = top.child_by_field_name("result")
             raw = res.text if res is not None else None
-            if raw is None or not any(h in raw for h in _RESULT_HINTS):
+            if raw is None or _RESULT_HINT.search(raw) is None:
                 continue
             keys = [type_key(t) for t in results_of(top, f.imports)]
             body = top.child_by_field_name("body")
@@ -208,6 +208,7 @@ def _local_constructors(pkg: Package) -> set[str]:
 
 
 _RESULT_HINTS = (b"File", b"Conn", b"Response", b"Rows", b"Stmt", b"Listener", b"Tx")
+_RESULT_HINT = re.compile(b"|".join(_RESULT_HINTS))  # one C-level search per result
 
 
 def _self_closing(pkg: Package, func: Node, spec: Spec) -> bool:
@@ -501,6 +502,8 @@ def _calls_named(src: bytes, root: Node, names: frozenset[str]) -> list[Node]:
     # non-overlapping matches find every call.
     for m in _names_regex(names).finditer(src):
         i = m.start()
+        if src[m.end():m.end() + 1] in _WORD_BYTES:
+            continue  # the identifier goes on (longer names are tried first): no name
         node = root.named_descendant_for_byte_range(i, i + 1)
         if node is not None and node.start_byte == i and node.type in ("identifier", "field_identifier") \
                 and text(node) in names:
@@ -509,6 +512,9 @@ def _calls_named(src: bytes, root: Node, names: frozenset[str]) -> list[Node]:
                 found.append(call)
     found.sort(key=lambda n: (n.start_byte, -n.end_byte))
     return found
+
+
+_WORD_BYTES = frozenset(bytes([c]) for c in b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
 
 
 @lru_cache(maxsize=64)

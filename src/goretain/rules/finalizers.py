@@ -22,7 +22,6 @@ from goretain.source.syntax import (
     call_args,
     descendants,
     expr_list,
-    prefetch_when,
     strip_parens,
     text,
 )
@@ -100,7 +99,6 @@ def _may_finalize(src: bytes) -> bool:
     return b"runtime" in src and (b"SetFinalizer" in src or b"AddCleanup" in src)
 
 
-prefetch_when("call_expression", lambda head, src: b'"runtime"' in head and _may_finalize(src))  # check() walks every call
 
 
 @register(GR501)
@@ -109,7 +107,7 @@ def check(pkg: Package, ctx: RuleContext) -> Iterable[Finding]:
     for f in pkg.files:
         if not _may_finalize(f.src):
             continue
-        for call, name in pkg.package_calls(f.root, "runtime", ("SetFinalizer", "AddCleanup")):
+        for call, name in pkg.file_package_calls(f, "runtime", ("SetFinalizer", "AddCleanup")):
             args = call_args(call)
             found = _set_finalizer(pkg, ctx, call, args) if name == "SetFinalizer" else _add_cleanup(pkg, ctx, call, args)
             if found is not None:

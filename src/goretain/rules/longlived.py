@@ -76,9 +76,7 @@ class Model:
     by_holder: dict[str, list[Target]] = field(default_factory=dict)
     by_struct: dict[str, list[Target]] = field(default_factory=dict)
     anon_vars: dict[str, VarDecl] = field(default_factory=dict)  # vars of anonymous struct type
-    _callers: dict[str, list[Node]] = field(default_factory=dict)
     _init_funcs: dict[str, bool] = field(default_factory=dict)
-    _method_calls: dict[int, list[Node]] = field(default_factory=dict)
     _paths: Paths | None = None
 
     @property
@@ -357,11 +355,12 @@ def _served_structs(pkg: Package, tname: str) -> dict[str, TypeDecl]:
 
 def method_call_sites(model: Model, fn: Node) -> list[Node]:
     """Calls ``x.M(...)`` in the package (tests aside) where x's type has method declaration fn."""
-    found = model._method_calls.get(fn.id)
+    pkg = model.pkg
+    memo = pkg.memo.setdefault("longlived.method_call_sites", {})  # the same for every rule's model
+    found = memo.get(fn.id)  # type: ignore[assignment]
     if found is not None:
         return found
-    found = model._method_calls[fn.id] = []
-    pkg = model.pkg
+    found = memo[fn.id] = []
     name = text(fn.child_by_field_name("name"))
     word = name.encode()
     for f in pkg.files:
@@ -486,10 +485,11 @@ def _in_once(node: Node) -> bool:
 
 def _callers(model: Model, name: str) -> list[Node]:
     """Mentions of package function ``name`` outside its declaration."""
-    found = model._callers.get(name)
+    pkg = model.pkg
+    memo = pkg.memo.setdefault("longlived.callers", {})  # the same for every rule's model
+    found = memo.get(name)  # type: ignore[assignment]
     if found is None:
-        found = model._callers[name] = []
-        pkg = model.pkg
+        found = memo[name] = []
         fd = pkg.funcs.get(name)
         word = name.encode()
         for f in pkg.files if fd is not None else ():

@@ -50,6 +50,7 @@ from goretain.source.syntax import (
     strip_parens,
     text,
     word_nodes,
+    word_offsets,
 )
 from goretain.source.types import UNKNOWN, GoType, const_int
 
@@ -463,6 +464,8 @@ _NAME_BEFORE_TYPE = re.compile(rb"(?:\b(?:b|buf|buffer|data|body|payload|raw)|[a
                                rb"(?:\s*,\s*\w+)*\s+$")
 
 
+_SPACE = frozenset(b" \t\n\r\f\v")  # the look-behind ends in \s+: a type right after a name's space
+
 _SOURCE_WORD = re.compile(b"|".join(re.escape(w) for w in _SOURCE_WORDS))  # one pass, not six
 
 
@@ -474,7 +477,7 @@ def _may_hold_buffer(src: bytes) -> bool:
     for typ in (b"[]byte", b"string"):
         i = src.find(typ)
         while i >= 0:
-            if _NAME_BEFORE_TYPE.search(src, max(0, i - 40), i):
+            if i > 0 and src[i - 1] in _SPACE and _NAME_BEFORE_TYPE.search(src, max(0, i - 40), i):
                 return True
             i = src.find(typ, i + len(typ))
     return False
@@ -492,7 +495,7 @@ def _buffer_hits(src: bytes) -> list[int]:
     for typ in (b"[]byte", b"string"):
         i = src.find(typ)
         while i >= 0:
-            if _NAME_BEFORE_TYPE.search(src, max(0, i - 40), i):
+            if i > 0 and src[i - 1] in _SPACE and _NAME_BEFORE_TYPE.search(src, max(0, i - 40), i):
                 hits.append(i)
             i = src.find(typ, i + len(typ))
     return hits
@@ -523,13 +526,26 @@ def _candidates(src: bytes, root: Node) -> Iterable[Node]:
     yield from _buffer_slices(src, root)
     if b"Split" in src or b"Fields" in src:
         yield from _split_indexes(root, src)
-        for loop in descendants(root, "for_statement"):  # prefetched: no extra traversal
-            clause = next((c for c in loop.named_children if c.type == "range_clause"), None)
-            right = clause.child_by_field_name("right") if clause is not None else None
+        for clause in _range_clauses(root, src):
+            right = clause.child_by_field_name("right")
             if right is not None and _may_split(src, right):
                 yield clause  # type: ignore[misc]
     trims = b"Trim" in src  # one search rules out most of the words
-    yield from method_calls(root, src, [w for w in _CALL_WORDS if (trims or not w.startswith(b"Trim")) and w in src])
+    # No `w in src` test: method_calls' own search of an absent word costs the same scan.
+    yield from method_calls(root, src, [w for w in _CALL_WORDS if trims or not w.startswith(b"Trim")])
+
+
+def _range_clauses(root: Node, src: bytes) -> list[Node]:
+    """The range clauses of the file's for loops, in loop order: found from the ``range``
+    keyword every clause holds (no traversal of the whole tree)."""
+    found: list[Node] = []
+    for i, _ in word_offsets(src, (b"range",)):
+        clause = root.named_descendant_for_byte_range(i, i + 5)
+        loop = clause.parent if clause is not None and clause.type == "range_clause" else None
+        if loop is not None and loop.type == "for_statement":
+            found.append(clause)  # type: ignore[arg-type]
+    found.sort(key=lambda c: (c.parent.start_byte, -c.parent.end_byte))  # type: ignore[union-attr]
+    return found
 
 
 _SPLIT_BOUND = re.compile(rb"(\w+)\s*(?:,\s*\w+\s*)*:?=\s*(?:strings|bytes)\.$")

@@ -45,7 +45,6 @@ from goretain.source.syntax import (
     descendants,
     enclosing_func,
     expr_list,
-    prefetch_when,
     strip_parens,
     text,
     word_nodes,
@@ -150,7 +149,6 @@ def _may_time(src: bytes) -> bool:
     return b"time." in src and any(w in src for w in _TIMER_WORDS)
 
 
-prefetch_when("call_expression", lambda head, src: b'"time"' in head and _may_time(src))  # check() walks every call
 
 
 @register(GR303)
@@ -162,7 +160,7 @@ def check(pkg: Package, ctx: RuleContext) -> Iterable[Finding]:
     out: list[Finding] = _dropped_timers(pkg, ctx, new, note)
     cls = Classifier(pkg, _SPEC)
     for f in files:
-        for call, name in pkg.package_calls(f.root, "time", ("Tick", "NewTicker", "NewTimer", "After", "AfterFunc")):
+        for call, name in pkg.file_package_calls(f, "time", ("Tick", "NewTicker", "NewTimer", "After", "AfterFunc")):
             found: Finding | None = None
             if name == "AfterFunc":
                 found = _after_func(pkg, ctx, call, note) or _after_func_unstopped(pkg, ctx, cls, call, note)
