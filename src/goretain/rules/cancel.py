@@ -26,7 +26,6 @@ from goretain.rules.ownership import (
     map_deletes,
     map_names,
     map_stores,
-    up,
     within,
 )
 from goretain.source.package import Package, VarDecl
@@ -38,6 +37,7 @@ from goretain.source.syntax import (
     expr_list,
     strip_parens,
     text,
+    up,
 )
 from goretain.source.types import GoType
 

@@ -47,6 +47,7 @@ from goretain.source.syntax import (
     param_index,
     strip_parens,
     text,
+    up,
 )
 
 
@@ -185,7 +186,7 @@ def _generator_name(pkg: Package, fn: Node) -> str | None:
 
 
 def _literal_binding(pkg: Package, lit: Node) -> Binding | None:
-    p = _up(lit)
+    p = up(lit)
     decl = p.parent if p is not None and p.type == "expression_list" else None
     if decl is None or decl.type != "short_var_declaration":
         return None
@@ -245,7 +246,7 @@ def _abandons(pkg: Package, call: Node, idx: int, ctx_name: str = "") -> tuple[N
     before it is closed: (exit, its receive, how); None when it drains it or hands it on.
     With ``ctx_name``, exits taken because that context ended do not count."""
     use: Node = call
-    p = _up(call)
+    p = up(call)
     if p is not None and p.type == "expression_list" and p.parent is not None and p.parent.type == "short_var_declaration":
         decl = p.parent
         left, right = expr_list(decl.child_by_field_name("left")), expr_list(decl.child_by_field_name("right"))
@@ -257,7 +258,7 @@ def _abandons(pkg: Package, call: Node, idx: int, ctx_name: str = "") -> tuple[N
         if len(uses) != 1:
             return None  # drained, passed on, or stored somewhere: the caller may finish it
         use = uses[0]
-        p = _up(use)
+        p = up(use)
     elif idx:
         return None
     if p is None:
@@ -311,11 +312,3 @@ def _other_case_exit(recv: Node, loop: Node) -> Node | None:
                 and other.parent.id == sel.id and not contains(other, recv)):
             return n
     return None
-
-
-def _up(n: Node) -> Node | None:
-    p = n.parent
-    while p is not None and p.type == "parenthesized_expression":
-        p = p.parent
-    return p
-

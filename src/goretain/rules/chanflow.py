@@ -39,6 +39,7 @@ from goretain.source.syntax import (
     has_keyword,
     strip_parens,
     text,
+    up,
 )
 
 if TYPE_CHECKING:
@@ -459,9 +460,7 @@ class Collector:
 
     def _plain_use(self, c: Chan, ident: Node, seen: set[int]) -> bool:
         """Is this use an operation we recorded, len/cap, or a hand-off we can follow?"""
-        p = ident.parent
-        while p is not None and p.type == "parenthesized_expression":
-            p = p.parent
+        p = up(ident)
         if p is None:
             return False
         if p.type == "send_statement":
@@ -549,9 +548,7 @@ class Collector:
         for ident in own_descendants(body, "identifier"):
             if text(ident) != b.name or self.pkg.resolve(ident) is not b:
                 continue
-            p = ident.parent
-            while p is not None and p.type == "parenthesized_expression":
-                p = p.parent
+            p = up(ident)
             if p is None:
                 return None
             if p.type == "send_statement" and (p.child_by_field_name("channel") or p).id == ident.id:
@@ -753,9 +750,7 @@ def _returned_field(body: Node | None, recv: str) -> str | None:
 def _returned_by(ident: Node, fn: Node) -> Node | None:
     """The ``return ch`` statement of ``fn`` itself (not of a nested func literal) that
     hands the channel ``ident`` to the caller as a whole result, else None."""
-    p = ident.parent
-    while p is not None and p.type == "parenthesized_expression":
-        p = p.parent
+    p = up(ident)
     ret = p.parent if p is not None and p.type == "expression_list" else None
     if ret is None or ret.type != "return_statement":
         return None

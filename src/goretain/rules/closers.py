@@ -25,7 +25,6 @@ from goretain.rules.ownership import (
     ident_uses,
     same_node,
     stmt_of,
-    up,
     within,
 )
 from goretain.source.package import Package, SourceFile, VarDecl
@@ -40,6 +39,7 @@ from goretain.source.syntax import (
     expr_list,
     strip_parens,
     text,
+    up,
 )
 from goretain.source.types import STDLIB_METHODS, GoType
 
@@ -535,9 +535,7 @@ def _call_of_callee(node: Node) -> Node | None:
         fn = node
     else:
         return None
-    p = fn.parent
-    while p is not None and p.type == "parenthesized_expression":
-        p = p.parent
+    p = up(fn)
     if p is None or p.type != "call_expression":
         return None
     callee = strip_parens(p.child_by_field_name("function"))

@@ -53,7 +53,6 @@ from goretain.rules.longlived import (
     _registry_insert,
     _request_derived,
     _same,
-    _up,
 )
 from goretain.source.package import Package, VarDecl
 from goretain.source.scope import Binding
@@ -64,6 +63,7 @@ from goretain.source.syntax import (
     expr_list,
     strip_parens,
     text,
+    up,
 )
 from goretain.source.types import GoType
 
@@ -181,7 +181,7 @@ def _not_read(x: Node) -> bool:
 
 
 def _slice_use(x: Node) -> str:
-    p = _up(x)
+    p = up(x)
     if p is None:
         return READ
     if p.type == "unary_expression" and text(p.child_by_field_name("operator")) == "&":

@@ -18,6 +18,7 @@ from goretain.source.syntax import (
     method_calls,
     strip_parens,
     text,
+    up,
 )
 
 
@@ -62,9 +63,7 @@ def _value_receivers(pkg: Package, e: Node, recorded: set[int], tname: str, dept
     """Receives reached by the channel value ``e`` (a field selector, a getter call, a
     local alias): [] for uses that receive nothing (operations recorded elsewhere, nil
     checks, stores), None when it escapes."""
-    p = e.parent
-    while p is not None and p.type == "parenthesized_expression":
-        p = p.parent
+    p = up(e)
     if p is None or depth <= 0:
         return None
     if p.id in recorded or p.type == "binary_expression":
@@ -143,9 +142,7 @@ def _param_receivers(pkg: Package, call: Node, arg: Node) -> list[Node] | None:
     for ident in own_descendants(body, "identifier"):
         if text(ident) != b.name or ident.id == b.ident.id or pkg.resolve(ident) is not b:
             continue
-        p = ident.parent
-        while p is not None and p.type == "parenthesized_expression":
-            p = p.parent
+        p = up(ident)
         if p is None:
             return None
         if p.type == "unary_expression" and text(p.child_by_field_name("operator")) == "<-" or p.type == "range_clause":

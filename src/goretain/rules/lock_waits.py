@@ -34,6 +34,7 @@ from goretain.source.syntax import (
     method_calls,
     strip_parens,
     text,
+    up,
 )
 
 _RELEASERS = {"Cond": ("Signal", "Broadcast"), "WaitGroup": ("Done", "Go")}
@@ -203,9 +204,7 @@ def _field_changes(pkg: Package, pair: tuple[str, str]) -> list[Node]:
     tname, name = pair
     out: list[Node] = []
     for sel in pkg.field_selectors(tname, name):
-        p = sel.parent
-        while p is not None and p.type == "parenthesized_expression":
-            p = p.parent
+        p = up(sel)
         if p is not None and p.type in ("binary_expression", "if_statement", "for_statement", "return_statement",
                                         "expression_switch_statement", "index_expression"):
             continue

@@ -33,6 +33,7 @@ from goretain.source.syntax import (
     expr_list,
     strip_parens,
     text,
+    up,
     word_nodes,
 )
 from goretain.source.types import UNKNOWN, GoType
@@ -372,18 +373,12 @@ def method_call_sites(model: Model, fn: Node) -> list[Node]:
                 continue
             fd = pkg.method_decl(pkg.type_of(sel.child_by_field_name("operand")), name)
             if fd is not None and fd.node.id == fn.id:
-                found.append(_up(sel))  # type: ignore[arg-type]
+                found.append(up(sel))  # type: ignore[arg-type]
     return found
 
 
 _AMBIGUOUS = "ambiguous"
 
-
-def _up(node: Node) -> Node | None:
-    p = node.parent
-    while p is not None and p.type == "parenthesized_expression":
-        p = p.parent
-    return p
 
 
 def _owner_of_field(pkg: Package, t: GoType, fname: str, depth: int = 0) -> str:
@@ -475,7 +470,7 @@ def _in_once(node: Node) -> bool:
     n = node.parent
     while n is not None and n.type not in ("function_declaration", "method_declaration"):
         if n.type == "func_literal":
-            args = _up(n)
+            args = up(n)
             call = args.parent if args is not None and args.type == "argument_list" else None
             if call is not None and call.type == "call_expression" and call_name(call)[1] == "Do":
                 return True
@@ -526,7 +521,7 @@ def _init_time(model: Model, node: Node, depth: int = 0) -> bool:
 
 
 def _is_callee(ident: Node) -> bool:
-    call = _up(ident)
+    call = up(ident)
     return call is not None and call.type == "call_expression" and _same(call.child_by_field_name("function"), ident)
 
 
@@ -694,7 +689,7 @@ def _param_request_derived(model: Model, b: Binding, depth: int) -> bool:
         return False
     pos = params.index(b.name)
     calls = method_call_sites(model, fn) if fn.type == "method_declaration" else \
-        [_up(use) for use in _callers(model, name)]
+        [up(use) for use in _callers(model, name)]
     for call in calls:
         if call is None or call.type != "call_expression":
             continue
@@ -706,7 +701,7 @@ def _param_request_derived(model: Model, b: Binding, depth: int) -> bool:
 
 def _holder_assigned(ident: Node) -> bool:
     """A package var holding long-lived structs that is itself replaced resets their maps."""
-    p = _up(ident)
+    p = up(ident)
     return p is not None and p.type == "expression_list" and p.parent is not None \
         and p.parent.type == "assignment_statement" and _is_left(p.parent, p)
 
@@ -786,7 +781,7 @@ class Paths:
         if fn is None:
             return False
         if fn.type == "func_literal":
-            call = _up(fn)
+            call = up(fn)
             return call is not None and call.type == "call_expression" and call.parent is not None \
                 and call.parent.type == "go_statement"
         name = text(fn.child_by_field_name("name"))
@@ -795,7 +790,7 @@ class Paths:
         else:
             uses = self._method_calls(name)
         for u in uses:
-            call = _up(u)
+            call = up(u)
             if call is not None and call.type == "call_expression" and call.parent is not None \
                     and call.parent.type == "go_statement":
                 return True
@@ -870,13 +865,13 @@ class Paths:
 
 
 def _is_call(fn: Node) -> bool:
-    call = _up(fn)
+    call = up(fn)
     return call is not None and call.type == "call_expression" and _same(call.child_by_field_name("function"), fn)
 
 
 def _registered_handler(use: Node) -> bool:
     """``mux.HandleFunc("/x", f)``, ``http.HandlerFunc(f)``: f serves requests."""
-    args = _up(use)
+    args = up(use)
     call = args.parent if args is not None and args.type == "argument_list" else None
     return call is not None and call.type == "call_expression" and call_name(call)[1] in _HANDLER_REGISTRARS
 

@@ -49,6 +49,7 @@ from goretain.source.syntax import (
     statements,
     strip_parens,
     text,
+    up,
 )
 
 META = RuleMeta(
@@ -320,9 +321,7 @@ def _plain_chan_use(pkg: Package, f: SourceFile, start: int, end: int, v: VarDec
         return True
     if pkg.resolve(node) is not v:
         return True  # a local of the same name
-    p = node.parent
-    while p is not None and p.type == "parenthesized_expression":
-        p = p.parent
+    p = up(node)
     if p is None:
         return False
     if p.type == "send_statement":

@@ -55,11 +55,10 @@ from goretain.rules.longlived import (
     _request_derived,
     _same,
     _targets_of_struct,
-    _up,
 )
 from goretain.source.package import Package
 from goretain.source.scope import Binding
-from goretain.source.syntax import call_args, call_name, descendants, strip_parens, text
+from goretain.source.syntax import call_args, call_name, descendants, strip_parens, text, up
 from goretain.source.types import GoType
 
 CATEGORY = "map-entry-never-deleted"
@@ -219,12 +218,12 @@ def _container_kind(pkg: Package, t: GoType) -> tuple[str, GoType] | None:
 
 def _map_use(pkg: Package, x: Node) -> tuple[str, Node | None]:
     """How expression x (denoting a plain map) is used; the second item is the insert key."""
-    p = _up(x)
+    p = up(x)
     if p is None:
         return HANDOFF, None
     t = p.type
     if t == "index_expression" and _same(p.child_by_field_name("operand"), x):
-        g = _up(p)
+        g = up(p)
         if g is not None and g.type in ("inc_statement", "dec_statement"):
             return INSERT, p.child_by_field_name("index")
         if g is not None and g.type == "expression_list" and g.parent is not None \
@@ -278,12 +277,12 @@ def _common_use(x: Node, p: Node) -> str:
 
 
 def _syncmap_use(x: Node) -> tuple[str, Node | None]:
-    p = _up(x)
+    p = up(x)
     if p is None:
         return HANDOFF, None
     if p.type == "selector_expression" and _same(p.child_by_field_name("operand"), x):
         method = text(p.child_by_field_name("field"))
-        call = _up(p)
+        call = up(p)
         is_call = call is not None and call.type == "call_expression" and _same(call.child_by_field_name("function"), p)
         if method in _SYNC_REMOVE:
             return REMOVE, None

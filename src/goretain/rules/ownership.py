@@ -46,6 +46,7 @@ from goretain.source.syntax import (
     expr_list,
     strip_parens,
     text,
+    up,
     word_nodes,
     word_offsets,
 )
@@ -120,12 +121,6 @@ class Lifetime:
 
 
 # --- small syntax helpers -------------------------------------------------------------
-
-def up(node: Node) -> Node | None:
-    p = node.parent
-    while p is not None and p.type == "parenthesized_expression":
-        p = p.parent
-    return p
 
 
 def same_node(a: Node | None, b: Node | None) -> bool:

@@ -35,7 +35,6 @@ from goretain.rules.longlived import (
     _init_time,
     _reachable_structs,
     _shapes,
-    _up,
 )
 from goretain.source.package import Package, VarDecl
 from goretain.source.scope import Binding
@@ -49,6 +48,7 @@ from goretain.source.syntax import (
     method_calls,
     strip_parens,
     text,
+    up,
     word_nodes,
     word_offsets,
 )
@@ -359,7 +359,7 @@ def _store(sinks: _Sinks, value: Node, worth: Callable[[], bool] = lambda: True)
         if not args or args[0].id == x.id:
             return None
         target = strip_parens(args[0])
-        assign = _up(p.parent)
+        assign = up(p.parent)
         if assign is None or assign.type != "expression_list" or assign.parent is None \
                 or assign.parent.type != "assignment_statement":
             return None
@@ -382,7 +382,7 @@ def _store(sinks: _Sinks, value: Node, worth: Callable[[], bool] = lambda: True)
 
 def _assigned_left(index: Node) -> Node | None:
     """The assignment when index (m[k]) is on its left side."""
-    p = _up(index)
+    p = up(index)
     if p is not None and p.type == "expression_list" and p.parent is not None \
             and p.parent.type == "assignment_statement":
         left = p.parent.child_by_field_name("left")
@@ -441,7 +441,7 @@ def _local_uses(pkg: Package, ident: Node, b: Binding) -> list[Node]:
     for use in descendants(fn, "identifier"):
         if use.start_byte <= ident.start_byte or text(use) != b.name or pkg.resolve(use) is not b:
             continue
-        u = _up(use)
+        u = up(use)
         if u is not None and u.type == "expression_list" and u.parent is not None \
                 and u.parent.type == "assignment_statement" and _on_left(u):
             return []

@@ -42,6 +42,7 @@ from goretain.source.syntax import (
     param_index,
     strip_parens,
     text,
+    up,
     word_nodes,
     word_offsets,
 )
@@ -478,9 +479,7 @@ def use_context(use: Node) -> tuple[str, Node | None]:
     """How an expression naming a sync object is used: ("method", call) for ``x.M(...)``,
     ("value", method selector) for a method value ``x.M``, ("field", selector) for
     ``x.L``, ("store", stmt) when it is assigned to, ("escape", node) otherwise."""
-    p = use.parent
-    while p is not None and p.type == "parenthesized_expression":
-        p = p.parent
+    p = up(use)
     if p is None:
         return "escape", None
     if p.type == "selector_expression":

@@ -35,7 +35,6 @@ from goretain.rules.ownership import (
     map_names,
     map_stores,
     struct_key,
-    up,
 )
 from goretain.source.package import Package, VarDecl
 from goretain.source.scope import Binding
@@ -47,6 +46,7 @@ from goretain.source.syntax import (
     expr_list,
     strip_parens,
     text,
+    up,
     word_nodes,
 )
 from goretain.source.types import GoType

@@ -212,6 +212,14 @@ def param_index(fn: Node, name: str) -> int:
     return -1
 
 
+def up(node: Node) -> Node | None:
+    """The parent of ``node``, looking through parentheses (the upward strip_parens)."""
+    p = node.parent
+    while p is not None and p.type == "parenthesized_expression":
+        p = p.parent
+    return p
+
+
 def ancestors_until(node: Node, top: Node) -> list[Node]:
     """The ancestors of ``node`` below ``top``, innermost first."""
     out: list[Node] = []
