@@ -834,7 +834,7 @@ def _op_nodes(root: Node, closes: bool) -> list[Node]:
 def go_targets(pkg: Package) -> set[str]:
     """Names of the package's functions and methods started with ``go`` somewhere
     (computed once per package, on demand)."""
-    cached = getattr(pkg, "_goretain_go_targets", None)
+    cached = pkg.memo.get("chanflow.go_targets")
     if cached is not None:
         return cached
     out: set[str] = set()
@@ -846,7 +846,7 @@ def go_targets(pkg: Package) -> set[str]:
             fn = strip_parens(call.child_by_field_name("function")) if call is not None and call.type == "call_expression" else None
             if fn is not None and fn.type in ("identifier", "selector_expression"):
                 out.add(text(fn.child_by_field_name("field") if fn.type == "selector_expression" else fn))
-    pkg._goretain_go_targets = out  # type: ignore[attr-defined]
+    pkg.memo["chanflow.go_targets"] = out
     return out
 
 
@@ -895,10 +895,10 @@ def _ident_byte(b: int) -> bool:
 
 
 def collect(pkg: Package) -> PackageChans:
-    cached = getattr(pkg, "_goretain_chans", None)
+    cached = pkg.memo.get("chanflow.chans")
     if cached is None:
         cached = Collector(pkg).run()
-        pkg._goretain_chans = cached  # type: ignore[attr-defined]  # shared by GR202 and GR203
+        pkg.memo["chanflow.chans"] = cached  # shared by GR202 and GR203
     return cached
 
 

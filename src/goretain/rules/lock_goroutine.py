@@ -37,10 +37,10 @@ def goroutine_note(pkg: Package, node: Node) -> tuple[str, list[Related]]:
 
 def _go_calling(pkg: Package, names: set[str]) -> Node | None:
     """A go statement whose function, or a call in its func literal, is one of ``names``."""
-    gos: list[Node] | None = getattr(pkg, "_goretain_go_stmts", None)
+    gos: list[Node] | None = pkg.memo.get("lock_goroutine.go_stmts")
     if gos is None:
         gos = [g for f in pkg.files if b"go " in f.src for g in descendants(f.root, "go_statement")]
-        pkg._goretain_go_stmts = gos  # type: ignore[attr-defined]
+        pkg.memo["lock_goroutine.go_stmts"] = gos
     for direct in (True, False):
         for g in gos:
             call = g.named_children[0] if g.named_children else None

@@ -181,7 +181,7 @@ def _bound_to(call: Node) -> str | None:
 def _locking_helpers(pkg: Package) -> dict[str, dict[int, tuple[str]]]:
     """Name -> {declaration node id: (mutex path,)} for package functions that lock a mutex
     of the value they return (``s.mu.Lock(); return s``) and never unlock anything."""
-    got = getattr(pkg, "_goretain_locking_helpers", None)
+    got = pkg.memo.get("lock_loops.locking_helpers")
     if got is not None:
         return got
     out: dict[str, dict[int, tuple[str]]] = {}
@@ -197,7 +197,7 @@ def _locking_helpers(pkg: Package) -> dict[str, dict[int, tuple[str]]]:
             rel = _returned_locked(pkg, fn)
             if rel is not None:
                 out.setdefault(text(fn.child_by_field_name("name")), {})[fn.id] = (rel,)
-    pkg._goretain_locking_helpers = out  # type: ignore[attr-defined]
+    pkg.memo["lock_loops.locking_helpers"] = out
     return out
 
 

@@ -25,7 +25,7 @@ class LockOp:
 
 
 def lock_ops(pkg: Package, body: Node) -> list[LockOp]:
-    memo: dict[int, list[LockOp]] = pkg.__dict__.setdefault("_goretain_lock_ops", {})
+    memo: dict[int, list[LockOp]] = pkg.memo.setdefault("lock_ops.lock_ops", {})
     got = memo.get(body.id)
     if got is None:
         got = memo[body.id] = _find_lock_ops(pkg, body)

@@ -25,7 +25,7 @@ from goretain.source.syntax import (
 def blocking_sends(pkg: Package) -> list[tuple[Node, Chan, list[Node]]]:
     """Sends that wait alone (not a select with other ways out), each with every receive
     of its channel, for channels whose receivers the package shows."""
-    got = getattr(pkg, "_goretain_blocking_sends", None)
+    got = pkg.memo.get("lock_receivers.blocking_sends")
     if got is not None:
         return got
     out: list[tuple[Node, Chan, list[Node]]] = []
@@ -37,7 +37,7 @@ def blocking_sends(pkg: Package) -> list[tuple[Node, Chan, list[Node]]]:
             recvs = _handed_receivers(pkg, c) if c.escapes else [o.node for o in c.of(RECV, RANGE)]
             if recvs:
                 out.extend((n, c, recvs) for n in sends)
-    pkg._goretain_blocking_sends = out  # type: ignore[attr-defined]
+    pkg.memo["lock_receivers.blocking_sends"] = out
     return out
 
 

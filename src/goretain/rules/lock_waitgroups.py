@@ -173,7 +173,7 @@ def _worker_skips_done(pkg: Package, ctx: RuleContext, g: Node, call: Node) -> F
     early = next((r for d in dones for r in [_skipping_return(body, dones, d)] if r is not None), None)
     if early is None:
         return None
-    reported: set[int] = pkg.__dict__.setdefault("_goretain_wg_workers", set())
+    reported: set[int] = pkg.memo.setdefault("lock_waitgroups.wg_workers", set())
     if early.id in reported:
         return None
     reported.add(early.id)

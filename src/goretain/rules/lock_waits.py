@@ -43,7 +43,7 @@ _RELEASERS = {"Cond": ("Signal", "Broadcast"), "WaitGroup": ("Done", "Go")}
 def wait_calls(pkg: Package) -> list[tuple[Node, Node, str, tuple[object, ...] | None]]:
     """(call, operand, "Cond"/"WaitGroup", sync_key) for the package's ``x.Wait()`` on a
     sync.Cond or sync.WaitGroup (found once, shared by the Wait checks)."""
-    got = getattr(pkg, "_goretain_wait_calls", None)
+    got = pkg.memo.get("lock_waits.wait_calls")
     if got is not None:
         return got
     out: list[tuple[Node, Node, str, tuple[object, ...] | None]] = []
@@ -58,7 +58,7 @@ def wait_calls(pkg: Package) -> list[tuple[Node, Node, str, tuple[object, ...] |
             t = pkg.type_of(operand).deref()
             if t.kind == "named" and t.pkg == "sync" and t.name in _RELEASERS:
                 out.append((call, operand, t.name, sync_key(pkg, operand)))
-    pkg._goretain_wait_calls = out  # type: ignore[attr-defined]
+    pkg.memo["lock_waits.wait_calls"] = out
     return out
 
 

@@ -95,10 +95,10 @@ def file_lock_calls(pkg: Package, root: Node) -> list[Node]:
     order, found once per package: GR401 and the lock-region summary start from them.
     The words are found in the bytes and checked in the tree, which is much cheaper than
     a query over the whole file."""
-    memo: dict[int, list[Node]] | None = getattr(pkg, "_goretain_file_locks", None)
+    memo: dict[int, list[Node]] | None = pkg.memo.get("sync_summary.file_locks")
     if memo is None:
         memo = {}
-        pkg._goretain_file_locks = memo  # type: ignore[attr-defined]
+        pkg.memo["sync_summary.file_locks"] = memo
     calls = memo.get(root.id)
     if calls is None:
         calls = memo[root.id] = _word_calls(root)
@@ -201,7 +201,7 @@ def lock_calls(pkg: Package, body: Node) -> list[tuple[str, Node, Node, bool]]:
 
 
 def regions(pkg: Package) -> list[Region]:
-    cached = getattr(pkg, "_goretain_lock_regions", None)
+    cached = pkg.memo.get("sync_summary.lock_regions")
     if cached is not None:
         return cached
     out: list[Region] = []
@@ -217,7 +217,7 @@ def regions(pkg: Package) -> list[Region]:
             body = fn.child_by_field_name("body")
             if body is not None:
                 out.extend(_fn_regions(pkg, fn, body))
-    pkg._goretain_lock_regions = out  # type: ignore[attr-defined]
+    pkg.memo["sync_summary.lock_regions"] = out
     return out
 
 
@@ -257,7 +257,7 @@ def callee(pkg: Package, call: Node) -> FuncDecl | None:
 
 def acquisitions(pkg: Package, fd: FuncDecl, depth: int = _DEPTH) -> list[Acq]:
     """Mutexes ``fd`` locks (not deferred), itself or in the same-package functions it calls."""
-    memo: dict[tuple[int, int], list[Acq]] = pkg.__dict__.setdefault("_goretain_acqs", {})
+    memo: dict[tuple[int, int], list[Acq]] = pkg.memo.setdefault("sync_summary.acqs", {})
     got = memo.get((fd.node.id, depth))
     if got is not None:
         return got
@@ -274,7 +274,7 @@ _CALLED = re.compile(rb"\b(\w+)\(")
 def _lock_depths(pkg: Package) -> dict[str, int]:
     """Function/method name -> fewest call levels to a Lock (1: it locks itself), by name
     and text only: a cheap over-approximation that tells which calls are worth resolving."""
-    got = getattr(pkg, "_goretain_lock_depths", None)
+    got = pkg.memo.get("sync_summary.lock_depths")
     if got is not None:
         return got
     calls: dict[str, set[bytes]] = {}
@@ -294,7 +294,7 @@ def _lock_depths(pkg: Package) -> dict[str, int]:
         for name, called in calls.items():
             if name not in out and not called.isdisjoint(known):
                 out[name] = level
-    pkg._goretain_lock_depths = out  # type: ignore[attr-defined]
+    pkg.memo["sync_summary.lock_depths"] = out
     return out
 
 
@@ -564,7 +564,7 @@ def field_stores(pkg: Package, tname: str, fname: str) -> list[tuple[Node, str |
     literals), each with the object it was stored into: ``x.f = v`` gives ("v", "x"); in a
     setter ``func (r *T) Set(v F) { r.f = v }`` the owner is the receiver, which
     ``func_values`` maps to each caller's operand through ``param_args``."""
-    memo: dict[tuple[str, str], list[tuple[Node, str | None]]] = pkg.__dict__.setdefault("_goretain_field_stores", {})
+    memo: dict[tuple[str, str], list[tuple[Node, str | None]]] = pkg.memo.setdefault("sync_summary.field_stores", {})
     got = memo.get((tname, fname))
     if got is not None:
         return got
@@ -644,7 +644,7 @@ def param_args(pkg: Package, b: Binding) -> list[tuple[Node, str | None]]:
 
 def func_fields(pkg: Package) -> frozenset[str]:
     """Names of the package's struct fields whose type is a function (by the declaration)."""
-    got = getattr(pkg, "_goretainfunc_fields", None)
+    got = pkg.memo.get("sync_summary.func_fields")
     if got is not None:
         return got
     func_types = {n for n, td in pkg.types.items() if td.type_node is not None and td.type_node.type == "function_type"}
@@ -657,7 +657,7 @@ def func_fields(pkg: Package) -> frozenset[str]:
             if t is not None and (t.type == "function_type" or (t.type == "type_identifier" and text(t) in func_types)):
                 out.update(text(n) for n in fd.children_by_field_name("name"))
     res = frozenset(out)
-    pkg._goretainfunc_fields = res  # type: ignore[attr-defined]
+    pkg.memo["sync_summary.func_fields"] = res
     return res
 
 

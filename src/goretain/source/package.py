@@ -12,6 +12,7 @@ import re
 from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 from tree_sitter import Node, Tree
 
@@ -169,8 +170,9 @@ class Package:
         self._scopes: dict[int, FuncScope] = {}
         self._tnode_cache: dict[tuple[int, int, int, int], GoType] = {}
         self._underlying_cache: dict[tuple[str, str], GoType] = {}
-        # Results that depend on this package alone, shared by the rules (key: who computes them).
-        self.memo: dict[str, dict[object, object]] = {}
+        # Results that depend on this package alone, shared by the rules and computed once;
+        # keyed "<module>.<what>" after the module that computes them.
+        self.memo: dict[str, Any] = {}
         for f in self.files:
             self._collect(f)
 
